@@ -1,0 +1,3 @@
+using NevGrains.Cli;
+
+return await NevApp.RunAsync(args, Console.Out, Console.Error);
