@@ -1,0 +1,147 @@
+namespace NevGrains.Model.Engine;
+
+/// <summary>A shared cap on some routes (an export licence quota on China-built cars of one brand to some markets).</summary>
+internal sealed class CapGroup(double capacity, Func<RouteCell, bool> cellInScope)
+{
+    public double Capacity { get; } = capacity;
+
+    public bool Covers(RouteCell cell, int route) => cell.Plants[route].IsInChina && cellInScope(cell);
+}
+
+/// <summary>
+/// Capacity-constrained allocation of one brand's demand across its plants: every cell starts on its cheapest route; while a
+/// plant (or a cap group) is over capacity, the units with the smallest regret (the least extra cost on their next route) move on.
+/// Units with no route left are unmet demand, which the market then gives to other alternatives.
+/// </summary>
+internal static class Allocation
+{
+    private const int MaxRounds = 64;
+
+    /// <param name="load">Scratch array, one slot per plant.</param>
+    public static void Allocate(List<RouteCell> cells, double[] plantCapacity, IReadOnlyList<CapGroup> caps, double[] load)
+    {
+        foreach (var cell in cells)
+        {
+            cell.ClearUnits();
+            if (cell.Demand <= 0)
+            {
+                continue;
+            }
+            var first = Next(cell, -1, plantCapacity, null);
+            if (first < 0)
+            {
+                cell.Unmet = cell.Demand;
+            }
+            else
+            {
+                cell.Units[cell.Order[first]] = cell.Demand;
+            }
+        }
+
+        var moves = new List<(RouteCell Cell, int Route, int Target, double Regret)>();
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var moved = false;
+            Array.Clear(load);
+            foreach (var cell in cells)
+            {
+                for (var r = 0; r < cell.Plants.Length; r++)
+                {
+                    load[cell.Plants[r].Index] += cell.Units[r];
+                }
+            }
+            for (var plant = 0; plant < load.Length; plant++)
+            {
+                var excess = load[plant] - plantCapacity[plant];
+                if (excess > 1e-6)
+                {
+                    var index = plant;
+                    moved |= Shed(cells, plantCapacity, excess, moves, (cell, route) => cell.Plants[route].Index == index);
+                }
+            }
+            foreach (var cap in caps)
+            {
+                var used = 0.0;
+                foreach (var cell in cells)
+                {
+                    for (var r = 0; r < cell.Plants.Length; r++)
+                    {
+                        if (cap.Covers(cell, r))
+                        {
+                            used += cell.Units[r];
+                        }
+                    }
+                }
+                if (used - cap.Capacity > 1e-6)
+                {
+                    moved |= Shed(cells, plantCapacity, used - cap.Capacity, moves, cap.Covers);
+                }
+            }
+            if (!moved)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Moves <paramref name="excess"/> units off the constrained routes to each cell's next route, smallest regret first.</summary>
+    private static bool Shed(List<RouteCell> cells, double[] plantCapacity, double excess,
+        List<(RouteCell Cell, int Route, int Target, double Regret)> moves, Func<RouteCell, int, bool> constrained)
+    {
+        moves.Clear();
+        foreach (var cell in cells)
+        {
+            for (var r = 0; r < cell.Plants.Length; r++)
+            {
+                if (cell.Units[r] <= 0 || !constrained(cell, r))
+                {
+                    continue;
+                }
+                var next = Next(cell, cell.Rank[r], plantCapacity, constrained);
+                var target = next < 0 ? -1 : cell.Order[next];
+                moves.Add((cell, r, target, target < 0 ? double.PositiveInfinity : cell.Landed[target] - cell.Landed[r]));
+            }
+        }
+        if (moves.Count == 0)
+        {
+            return false;
+        }
+        // Stable order: by regret, then by market and powertrain, so equal inputs allocate identically.
+        moves.Sort((a, b) => a.Regret != b.Regret ? a.Regret.CompareTo(b.Regret)
+            : a.Cell.Market != b.Cell.Market ? a.Cell.Market.CompareTo(b.Cell.Market)
+            : a.Cell.K.CompareTo(b.Cell.K));
+        foreach (var (cell, route, target, _) in moves)
+        {
+            if (excess <= 1e-9)
+            {
+                break;
+            }
+            var amount = Math.Min(excess, cell.Units[route]);
+            cell.Units[route] -= amount;
+            excess -= amount;
+            if (target < 0)
+            {
+                cell.Unmet += amount;
+            }
+            else
+            {
+                cell.Units[target] += amount;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The next position in cost order after <paramref name="from"/> whose plant can build anything and which the constraint does not cover.</summary>
+    private static int Next(RouteCell cell, int from, double[] plantCapacity, Func<RouteCell, int, bool>? constrained)
+    {
+        for (var p = from + 1; p < cell.Order.Length; p++)
+        {
+            var route = cell.Order[p];
+            if (plantCapacity[cell.Plants[route].Index] > 0 && (constrained is null || !constrained(cell, route)))
+            {
+                return p;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,31 @@
+using NevGrains.Model.Parameters;
+using NevGrains.Model.Results;
+using NevGrains.Model.Scenarios;
+
+namespace NevGrains.Model.Engine;
+
+/// <summary>Runs scenarios against a compiled baseline. Pure and deterministic: the same inputs give the same result on any thread.</summary>
+public static class ScenarioEngine
+{
+    /// <summary>Validates and runs a scenario; throws <see cref="ScenarioException"/> for an invalid one.</summary>
+    public static ScenarioResult Run(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters = null)
+    {
+        ScenarioValidator.EnsureValid(scenario, compiled);
+        return RunValidated(compiled, scenario, parameters, growthOffset: null);
+    }
+
+    /// <summary>Runs a scenario already validated against <paramref name="compiled"/> (experiments validate once, run many times).</summary>
+    internal static ScenarioResult RunValidated(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters, double[]? growthOffset)
+    {
+        var effective = EffectiveParameters(scenario, parameters);
+        var inputs = ScenarioInputs.Build(compiled, scenario, effective, compiled.BaseTariffs);
+        return new Simulation(inputs, growthOffset).Execute(scenario.Name);
+    }
+
+    /// <summary>The parameters a scenario runs with: the given set (default: the catalog's) with the scenario's overrides.</summary>
+    public static ModelParameters EffectiveParameters(Scenario scenario, ModelParameters? parameters)
+    {
+        var effective = parameters ?? ModelParameters.Default;
+        return scenario.Parameters is { Count: > 0 } overrides ? effective.With(overrides) : effective;
+    }
+}
