@@ -51,7 +51,7 @@ public sealed record Dataset(
     }
 }
 
-internal static class ImmutableArrayExtensions
+public static class ImmutableArrayExtensions
 {
     /// <summary>Absent JSON arrays deserialize to default; treat them as empty everywhere.</summary>
     public static ImmutableArray<T> OrEmpty<T>(this ImmutableArray<T> items) => items.IsDefault ? [] : items;
