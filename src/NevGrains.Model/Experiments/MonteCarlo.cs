@@ -198,7 +198,8 @@ public static class MonteCarlo
     }
 }
 
-internal static class ExperimentChecks
+/// <summary>Checks shared by experiments and batches.</summary>
+public static class ExperimentChecks
 {
     public static void Metrics(ImmutableArray<MetricSpec> metrics, CompiledBaseline compiled, int horizon, List<ScenarioIssue> issues)
     {

@@ -6,16 +6,24 @@ using NevGrains.Model.Parameters;
 namespace NevGrains.Model.Scenarios;
 
 /// <summary>One problem with a scenario, by field path (e.g. <c>levers[2].rate</c>).</summary>
-public sealed record ScenarioIssue(string Field, string Message)
+[GenerateSerializer, Immutable, Alias("nev.ScenarioIssue")]
+public sealed record ScenarioIssue([property: Id(0)] string Field, [property: Id(1)] string Message)
 {
     public override string ToString() => $"{Field}: {Message}";
 }
 
-/// <summary>Thrown for an invalid scenario; the gateway maps it to InvalidArgument naming the first field.</summary>
-public sealed class ScenarioException(IReadOnlyList<ScenarioIssue> issues)
-    : Exception(issues.Count == 1 ? $"invalid scenario: {issues[0]}" : $"invalid scenario ({issues.Count} issues); first: {issues[0]}")
+/// <summary>Thrown for an invalid scenario or experiment; the gateway maps it to InvalidArgument naming the first field.</summary>
+[GenerateSerializer, Alias("nev.ScenarioException")]
+public sealed class ScenarioException : Exception
 {
-    public IReadOnlyList<ScenarioIssue> Issues { get; } = issues;
+    public ScenarioException(IReadOnlyList<ScenarioIssue> issues)
+        : base(issues.Count == 1 ? $"invalid scenario: {issues[0]}" : $"invalid scenario ({issues.Count} issues); first: {issues[0]}")
+    {
+        Issues = [.. issues];
+    }
+
+    [Id(0)]
+    public ImmutableArray<ScenarioIssue> Issues { get; private set; }
 }
 
 /// <summary>Checks a scenario against a compiled baseline: ids that resolve, values in range, dates inside the horizon.</summary>

@@ -1,0 +1,19 @@
+namespace NevGrains.Grains.Batches;
+
+/// <summary>How batches spread work (section "Batches" of appsettings: <c>NevGrains:Batches</c>).</summary>
+public sealed class BatchOptions
+{
+    public const string Section = "NevGrains:Batches";
+
+    /// <summary>Chunks in flight per core of every active silo: enough to keep every core busy while results are written.</summary>
+    public int ChunksInFlightPerCore { get; set; } = 2;
+
+    /// <summary>Upper bound on chunks in flight for one batch, whatever the cluster size.</summary>
+    public int MaxChunksInFlight { get; set; } = 512;
+
+    /// <summary>How often a running batch persists its progress (a finished batch persists at once).</summary>
+    public TimeSpan ProgressFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait before retrying a chunk whose silo failed.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+}
