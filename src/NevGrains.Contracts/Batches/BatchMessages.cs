@@ -79,7 +79,8 @@ public sealed record BatchStatus(
     [property: Id(10)] DateTimeOffset UpdatedAt,
     [property: Id(11)] DateTimeOffset? FinishedAt,
     [property: Id(12)] int ChunkSize,
-    [property: Id(13)] long Failed = 0)
+    [property: Id(13)] long Failed = 0,
+    [property: Id(14)] ImmutableDictionary<string, long>? ItemsBySilo = null)
 {
     public bool IsFinished => State != BatchState.Running;
 
@@ -101,7 +102,7 @@ public sealed record ChunkWork(
 
 /// <summary>What a chunk run stored: how many items, and how many of them ended in an error.</summary>
 [GenerateSerializer, Immutable, Alias("nev.ChunkOutcome")]
-public sealed record ChunkOutcome([property: Id(0)] int Items, [property: Id(1)] int Errors);
+public sealed record ChunkOutcome([property: Id(0)] int Items, [property: Id(1)] int Errors, [property: Id(2)] string Silo);
 
 /// <summary>Limits a batch is checked against at submission.</summary>
 public static class BatchLimits

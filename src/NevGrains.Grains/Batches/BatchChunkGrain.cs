@@ -15,7 +15,8 @@ namespace NevGrains.Grains.Batches;
 [Orleans.Placement.RandomPlacement]
 public sealed class BatchChunkGrain(
     [PersistentState("chunk", StorageNames.Batches)] IPersistentState<BatchChunkState> state,
-    BaselineCache cache) : Grain, IBatchChunkGrain
+    BaselineCache cache,
+    ILocalSiloDetails silo) : Grain, IBatchChunkGrain
 {
     public async Task SetInputs(ImmutableArray<Scenario> scenarios)
     {
@@ -46,12 +47,13 @@ public sealed class BatchChunkGrain(
         }
         state.State.Results = results.MoveToImmutable();
         state.State.Done = true;
+        state.State.Silo = silo.SiloAddress.ToString();
         state.State.Inputs = []; // inputs are no longer needed once results exist
         await state.WriteStateAsync();
         return Outcome();
     }
 
-    private ChunkOutcome Outcome() => new(state.State.Results.Length, state.State.Results.Count(r => r.Error is not null));
+    private ChunkOutcome Outcome() => new(state.State.Results.Length, state.State.Results.Count(r => r.Error is not null), state.State.Silo);
 
     private BatchItemResult Evaluate(ChunkWork work, CompiledBaseline compiled, long index, int offset)
     {

@@ -185,6 +185,7 @@ public sealed class BatchGrain(
                 state.State.MarkDone(chunk);
                 state.State.Completed += outcome.Items;
                 state.State.Failed += outcome.Errors;
+                state.State.ItemsBySilo = state.State.ItemsBySilo.SetItem(outcome.Silo, state.State.ItemsBySilo.GetValueOrDefault(outcome.Silo) + outcome.Items);
                 _dirty = true;
             }
         }
@@ -245,7 +246,7 @@ public sealed class BatchGrain(
     {
         var s = state.State;
         return new BatchStatus(Id, s.Spec?.Name ?? "", s.Spec?.Kind ?? BatchKind.Scenarios, s.State, s.Total, s.Completed, s.DatasetVersion, s.Owner,
-            [.. (s.Spec?.EffectiveMetrics ?? []).Select(m => m.Label)], s.CreatedAt, s.UpdatedAt, s.FinishedAt, s.ChunkSize, s.Failed);
+            [.. (s.Spec?.EffectiveMetrics ?? []).Select(m => m.Label)], s.CreatedAt, s.UpdatedAt, s.FinishedAt, s.ChunkSize, s.Failed, s.ItemsBySilo);
     }
 
     /// <summary>Checks every item before anything runs; problems name the item's path (e.g. <c>scenarios[12].levers[0].rate</c>).</summary>

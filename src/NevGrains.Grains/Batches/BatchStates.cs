@@ -22,6 +22,8 @@ public sealed class BatchGrainState
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(11)] public DateTimeOffset? FinishedAt { get; set; }
     [Id(12)] public long Failed { get; set; }
+    /// <summary>Items computed per silo: shows an admin (and a test) that work spreads over the cluster.</summary>
+    [Id(13)] public ImmutableDictionary<string, long> ItemsBySilo { get; set; } = ImmutableDictionary<string, long>.Empty;
 
     public bool IsDone(int chunk) => (Done[chunk >> 3] & (1 << (chunk & 7))) != 0;
 
@@ -35,4 +37,6 @@ public sealed class BatchChunkState
     [Id(0)] public ImmutableArray<Scenario> Inputs { get; set; } = [];
     [Id(1)] public ImmutableArray<BatchItemResult> Results { get; set; } = [];
     [Id(2)] public bool Done { get; set; }
+    /// <summary>The silo that computed the results.</summary>
+    [Id(3)] public string Silo { get; set; } = "";
 }

@@ -13,6 +13,7 @@ public sealed class DatasetGrain(
     [PersistentState("dataset", StorageNames.Data)] IPersistentState<DatasetState> state,
     IGrainFactory grains,
     BaselineCache cache,
+    DatasetSeed seed,
     TimeProvider time,
     ILogger<DatasetGrain> logger) : Grain, IDatasetGrain
 {
@@ -22,9 +23,9 @@ public sealed class DatasetGrain(
     {
         if (!state.RecordExists || state.State.Manifest is null)
         {
-            var shipped = DatasetLoader.LoadEmbeddedBaseline();
-            logger.LogInformation("Seeding dataset {Version} from the shipped baseline", shipped.Version);
-            await Apply(shipped, "seed", isImport: true);
+            var initial = seed.Load();
+            logger.LogInformation("Seeding dataset {Version}", initial.Version);
+            await Apply(initial, "seed", isImport: true);
             return;
         }
         _current = await Assemble();

@@ -1,0 +1,9 @@
+using NevGrains.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddNevGrainsSilo();
+builder.Services.AddSiloHealthChecks();
+
+var app = builder.Build();
+app.MapSiloHealth();
+app.Run();
