@@ -1,0 +1,123 @@
+using NevGrains.Contracts.Batches;
+using NevGrains.Contracts.Data;
+using NevGrains.Contracts.Scenarios;
+using NevGrains.Grains.Tests.Support;
+using NevGrains.Model.Engine;
+using NevGrains.Model.Experiments;
+using NevGrains.Model.Results;
+using NevGrains.Model.Scenarios;
+
+namespace NevGrains.Grains.Tests.Batches;
+
+public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_batch_completes_with_every_result_exactly_once_and_work_on_every_silo()
+    {
+        var id = NewId();
+        var spec = new BatchSpec("prices", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(400), ChunkSize: 10);
+
+        var submitted = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, "tester");
+        var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
+        var results = await BatchHelpers.ReadAll(fixture.Grains, id, status);
+
+        Assert.Equal(400, submitted.Total);
+        Assert.Equal(BatchState.Completed, status.State);
+        Assert.Equal(400, status.Completed);
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => (long)i), results.Select(r => r.Index).Order());
+        Assert.All(results, r => Assert.Equal(status.DatasetVersion, r.DatasetVersion));
+        Assert.All(results, r => Assert.Null(r.Error));
+        // Cheaper prices sell more: item 0 (-20%) beats item 399 (+20%).
+        Assert.True(results.Single(r => r.Index == 0).Values[0] > results.Single(r => r.Index == 399).Values[0]);
+        Assert.Equal(2, status.ItemsBySilo!.Count);
+        Assert.Equal(400, status.ItemsBySilo.Values.Sum());
+    }
+
+    [Fact]
+    public async Task Each_batch_item_equals_the_same_scenario_run_alone()
+    {
+        var id = NewId();
+        var scenarios = BatchHelpers.Scenarios(7);
+        await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("check", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios, ChunkSize: 3), "tester");
+        var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
+        var results = await BatchHelpers.ReadAll(fixture.Grains, id, status);
+
+        var alone = await fixture.Grains.GetGrain<IScenarioWorkerGrain>(0).Run(scenarios[5], status.DatasetVersion, TestContext.Current.CancellationToken);
+        var snapshot = await fixture.Grains.GetGrain<IDatasetSnapshotGrain>(status.DatasetVersion).Get();
+
+        Assert.Equal(BatchHelpers.Metrics[0].Evaluate(alone, new CompiledBaseline(snapshot!)), results.Single(r => r.Index == 5).Values[0], 6);
+    }
+
+    [Fact]
+    public async Task Sweep_and_monte_carlo_batches_produce_one_result_per_point_and_draw()
+    {
+        var sweep = new SweepSpec(new Scenario("duty", [new TariffLever("eu", 0.1, new DateOnly(2026, 1, 1))]),
+            [new SweepAxis("levers[0].rate", [0, 0.1, 0.2, 0.3]), new SweepAxis("parameter:demand.nestingLambda", [0.4, 0.6])],
+            [new MetricSpec(MetricKind.BevUnits, 2030, Markets: ["eu"])]);
+        var monteCarlo = new MonteCarloSpec(Scenario.Base(), 30, 7, [new MetricSpec(MetricKind.Units, 2030)]);
+        var sweepId = NewId();
+        var drawsId = NewId();
+
+        await fixture.Grains.GetGrain<IBatchGrain>(sweepId).Submit(new BatchSpec("sweep", BatchKind.Sweep, Sweep: sweep, ChunkSize: 3), "tester");
+        await fixture.Grains.GetGrain<IBatchGrain>(drawsId).Submit(new BatchSpec("draws", BatchKind.MonteCarlo, MonteCarlo: monteCarlo, ChunkSize: 4), "tester");
+        var sweepResults = await BatchHelpers.ReadAll(fixture.Grains, sweepId, await BatchHelpers.WaitUntilFinished(fixture.Grains, sweepId, Timeout));
+        var drawResults = await BatchHelpers.ReadAll(fixture.Grains, drawsId, await BatchHelpers.WaitUntilFinished(fixture.Grains, drawsId, Timeout));
+
+        Assert.Equal(8, sweepResults.Count);
+        Assert.Contains(sweepResults, r => r.Label == "levers[0].rate=0.3, parameter:demand.nestingLambda=0.6");
+        // A higher duty never sells more Chinese BEVs in the EU (same lambda).
+        var byRate = sweepResults.Where(r => r.Label.EndsWith("=0.4", StringComparison.Ordinal)).OrderBy(r => r.Index).Select(r => r.Values[0]).ToList();
+        Assert.Equal(byRate.OrderDescending(), byRate);
+        Assert.Equal(30, drawResults.Count);
+        Assert.All(drawResults, r => Assert.Equal(r.BaseValues[0], r.Values[0], 6)); // the base scenario: no delta under common random numbers
+        Assert.True(drawResults.Select(r => r.Values[0]).Distinct().Count() > 20, "draws differ");
+    }
+
+    [Fact]
+    public async Task Submitting_the_same_batch_twice_does_not_start_it_twice()
+    {
+        var id = NewId();
+        var spec = new BatchSpec("once", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(20), ChunkSize: 5);
+
+        var first = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, "tester");
+        var second = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec with { Name = "again" }, "someone-else");
+        var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
+
+        Assert.Equal(first.CreatedAt, second.CreatedAt);
+        Assert.Equal("once", second.Name);
+        Assert.Equal(20, (await BatchHelpers.ReadAll(fixture.Grains, id, status)).Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_batch_stops_dispatching()
+    {
+        var id = NewId();
+        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
+        await batch.Submit(new BatchSpec("long", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(3000), ChunkSize: 5), "tester");
+
+        var cancelled = await batch.Cancel();
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        var later = await batch.GetStatus();
+
+        Assert.Equal(BatchState.Cancelled, cancelled.State);
+        Assert.NotNull(cancelled.FinishedAt);
+        Assert.True(later!.Completed < 3000);
+        // Only chunks already in flight may still finish after the cancel.
+        Assert.True(later.Completed - cancelled.Completed <= 5 * 64, $"{cancelled.Completed} -> {later.Completed}");
+    }
+
+    [Fact]
+    public async Task An_invalid_batch_is_rejected_naming_the_item_and_field()
+    {
+        var scenarios = BatchHelpers.Scenarios(5).SetItem(3, new Scenario("bad", [new PriceLever("alpha", 5, 2026)]));
+
+        var error = await Assert.ThrowsAsync<ScenarioException>(() =>
+            fixture.Grains.GetGrain<IBatchGrain>(NewId()).Submit(new BatchSpec("bad", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios), "tester"));
+
+        Assert.Contains(error.Issues, i => i.Field == "scenarios[3].levers[0].change");
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}
