@@ -1,5 +1,11 @@
 namespace NevGrains.Model.Engine;
 
+/// <summary>What a shedding round relieves: one plant, or one cap group.</summary>
+internal readonly record struct Constraint(int Plant, CapGroup? Cap)
+{
+    public bool Covers(RouteCell cell, int route) => Cap is null ? cell.Plants[route].Index == Plant : Cap.Covers(cell, route);
+}
+
 /// <summary>A shared cap on some routes (an export licence quota on China-built cars of one brand to some markets).</summary>
 internal sealed class CapGroup(double capacity, Func<RouteCell, bool> cellInScope)
 {
@@ -9,8 +15,9 @@ internal sealed class CapGroup(double capacity, Func<RouteCell, bool> cellInScop
 }
 
 /// <summary>
-/// Capacity-constrained allocation of one brand's demand across its plants: every cell starts on its cheapest route; while a
-/// plant (or a cap group) is over capacity, the units with the smallest regret (the least extra cost on their next route) move on.
+/// Capacity-constrained allocation of one brand's demand across its plants (a greedy form of "maximise margin subject to
+/// capacity", FACTS B.5): every cell starts on its cheapest route; while a plant (or a cap group) is over capacity, the units with
+/// the smallest regret move on: the least extra cost on their next route, or, with no route left, the least margin lost.
 /// Units with no route left are unmet demand, which the market then gives to other alternatives.
 /// </summary>
 internal static class Allocation
@@ -55,8 +62,7 @@ internal static class Allocation
                 var excess = load[plant] - plantCapacity[plant];
                 if (excess > 1e-6)
                 {
-                    var index = plant;
-                    moved |= Shed(cells, plantCapacity, excess, moves, (cell, route) => cell.Plants[route].Index == index);
+                    moved |= Shed(cells, plantCapacity, excess, moves, new Constraint(plant, null));
                 }
             }
             foreach (var cap in caps)
@@ -74,7 +80,7 @@ internal static class Allocation
                 }
                 if (used - cap.Capacity > 1e-6)
                 {
-                    moved |= Shed(cells, plantCapacity, used - cap.Capacity, moves, cap.Covers);
+                    moved |= Shed(cells, plantCapacity, used - cap.Capacity, moves, new Constraint(-1, cap));
                 }
             }
             if (!moved)
@@ -86,30 +92,29 @@ internal static class Allocation
 
     /// <summary>Moves <paramref name="excess"/> units off the constrained routes to each cell's next route, smallest regret first.</summary>
     private static bool Shed(List<RouteCell> cells, double[] plantCapacity, double excess,
-        List<(RouteCell Cell, int Route, int Target, double Regret)> moves, Func<RouteCell, int, bool> constrained)
+        List<(RouteCell Cell, int Route, int Target, double Regret)> moves, Constraint constrained)
     {
         moves.Clear();
         foreach (var cell in cells)
         {
             for (var r = 0; r < cell.Plants.Length; r++)
             {
-                if (cell.Units[r] <= 0 || !constrained(cell, r))
+                if (cell.Units[r] <= 0 || !constrained.Covers(cell, r))
                 {
                     continue;
                 }
                 var next = Next(cell, cell.Rank[r], plantCapacity, constrained);
                 var target = next < 0 ? -1 : cell.Order[next];
-                moves.Add((cell, r, target, target < 0 ? double.PositiveInfinity : cell.Landed[target] - cell.Landed[r]));
+                // Moving costs the extra landed cost; with nowhere to go, the unit's margin is lost, so low-margin units go first.
+                var regret = target < 0 ? Math.Max(0, cell.UnitRevenue - cell.Landed[r]) : cell.Landed[target] - cell.Landed[r];
+                moves.Add((cell, r, target, regret));
             }
         }
         if (moves.Count == 0)
         {
             return false;
         }
-        // Stable order: by regret, then by market and powertrain, so equal inputs allocate identically.
-        moves.Sort((a, b) => a.Regret != b.Regret ? a.Regret.CompareTo(b.Regret)
-            : a.Cell.Market != b.Cell.Market ? a.Cell.Market.CompareTo(b.Cell.Market)
-            : a.Cell.K.CompareTo(b.Cell.K));
+        moves.Sort(ByRegret);
         foreach (var (cell, route, target, _) in moves)
         {
             if (excess <= 1e-9)
@@ -131,13 +136,19 @@ internal static class Allocation
         return true;
     }
 
+    // Stable order: by regret, then by market and powertrain, so equal inputs allocate identically.
+    private static readonly Comparison<(RouteCell Cell, int Route, int Target, double Regret)> ByRegret = (a, b) =>
+        a.Regret != b.Regret ? a.Regret.CompareTo(b.Regret)
+        : a.Cell.Market != b.Cell.Market ? a.Cell.Market.CompareTo(b.Cell.Market)
+        : a.Cell.K.CompareTo(b.Cell.K);
+
     /// <summary>The next position in cost order after <paramref name="from"/> whose plant can build anything and which the constraint does not cover.</summary>
-    private static int Next(RouteCell cell, int from, double[] plantCapacity, Func<RouteCell, int, bool>? constrained)
+    private static int Next(RouteCell cell, int from, double[] plantCapacity, Constraint? constrained)
     {
         for (var p = from + 1; p < cell.Order.Length; p++)
         {
             var route = cell.Order[p];
-            if (plantCapacity[cell.Plants[route].Index] > 0 && (constrained is null || !constrained(cell, route)))
+            if (plantCapacity[cell.Plants[route].Index] > 0 && (constrained is null || !constrained.Value.Covers(cell, route)))
             {
                 return p;
             }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using NevGrains.Model.Data;
+using NevGrains.Model.Parameters;
 
 namespace NevGrains.Model.Engine;
 
@@ -96,6 +97,14 @@ public sealed class CompiledBaseline
     public TariffBook BaseTariffs => _baseTariffs ??= new TariffBook(this, [], Plants.Length);
 
     private TariffBook? _baseTariffs;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, double), MarketInputs[]> _baseInputs = new();
+
+    /// <summary>Market inputs of a scenario without levers (read-only once built), cached per horizon and competitor response.</summary>
+    internal MarketInputs[] BaseMarketInputs(int years, double competitorResponse) =>
+        _baseInputs.Count > 64
+            ? ScenarioInputs.BuildMarkets(this, [], years, ModelParameters.Default.With(ParameterId.CompetitorResponse, competitorResponse))
+            : _baseInputs.GetOrAdd((years, competitorResponse), key =>
+                ScenarioInputs.BuildMarkets(this, [], key.Item1, ModelParameters.Default.With(ParameterId.CompetitorResponse, key.Item2)));
 
     /// <summary>True when a car made in <paramref name="country"/> enters market <paramref name="market"/> duty-free as a domestic good.</summary>
     public bool IsDomestic(MarketInfo market, string country) =>

@@ -119,7 +119,10 @@ public sealed record AltInfo(
                 {
                     continue;
                 }
-                offered[k] = presence is not null;
+                // A brand sells in a market the powertrains its sales list names (zero units for a planned entry);
+                // launching another powertrain there is a scenario lever.
+                offered[k] = presence is not null
+                             && (presence.Sales.IsDefaultOrEmpty || presence.Sales.Any(s => s.Powertrain == powertrain));
                 range[k] = offer.RangeKm;
                 kwh[k] = offer.BatteryKwh;
                 var tax = MarketInfo.PurchaseTaxRate(taxes, powertrain, baseYear);

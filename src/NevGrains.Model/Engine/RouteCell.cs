@@ -21,6 +21,7 @@ internal sealed class RouteCell
         Duty = new double[n];
         MinImportPrice = new double[n];
         Landed = new double[n];
+        Extra = new double[n];
         Units = new double[n];
         Plans = new DutyPlan[n];
         Order = new int[n];
@@ -40,6 +41,10 @@ internal sealed class RouteCell
     public double[] Duty { get; }
     public double[] MinImportPrice { get; }
     public double[] Landed { get; }
+    /// <summary>Per-car costs beyond cost, freight and duty (export licences).</summary>
+    public double[] Extra { get; }
+    /// <summary>Some route draws on a tariff quota, so its duty moves with the quota fill.</summary>
+    public bool HasQuota { get; set; }
     public double[] Units { get; }
     public DutyPlan[] Plans { get; }
     /// <summary>Route indices by landed cost, cheapest first.</summary>
@@ -50,6 +55,9 @@ internal sealed class RouteCell
     public bool[] Local { get; }
 
     public double Demand { get; set; }
+
+    /// <summary>What a unit brings the brand before its landed cost (net price less distribution), for allocation under scarcity.</summary>
+    public double UnitRevenue { get; set; }
     public double Unmet { get; set; }
 
     /// <summary>Landed cost of the base-year route mix, and the unit-cost index of that mix (to separate product changes from cost shocks).</summary>

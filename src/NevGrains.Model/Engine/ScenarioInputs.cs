@@ -44,11 +44,10 @@ internal sealed class ScenarioInputs
             pack[y] = set?.PackPriceUsdPerKwh ?? pack[y - 1] * (1 + parameters[ParameterId.PackPriceTrend]);
         }
 
-        var markets = new MarketInputs[compiled.Markets.Length];
-        for (var m = 0; m < markets.Length; m++)
-        {
-            markets[m] = MarketInputs.Build(compiled, compiled.Markets[m], levers, years, parameters);
-        }
+        // Without levers the market inputs depend only on the horizon and the competitor response: reuse them.
+        var markets = levers.IsEmpty
+            ? compiled.BaseMarketInputs(years, parameters[ParameterId.CompetitorResponse])
+            : BuildMarkets(compiled, levers, years, parameters);
 
         return new ScenarioInputs
         {
@@ -61,6 +60,16 @@ internal sealed class ScenarioInputs
             PackPrice = pack,
             Restrictions = [.. levers.OfType<ExportRestrictionLever>()],
         };
+    }
+
+    internal static MarketInputs[] BuildMarkets(CompiledBaseline compiled, ImmutableArray<Lever> levers, int years, ModelParameters parameters)
+    {
+        var markets = new MarketInputs[compiled.Markets.Length];
+        for (var m = 0; m < markets.Length; m++)
+        {
+            markets[m] = MarketInputs.Build(compiled, compiled.Markets[m], levers, years, parameters);
+        }
+        return markets;
     }
 
     private static PlantInfo[] BuildPlants(CompiledBaseline compiled, ImmutableArray<Lever> levers, int years)

@@ -182,8 +182,9 @@ internal sealed class Simulation
                 {
                     market.NetPrice[s, k] = market.BasePrice[s, k];
                     market.ReferencePrice[s, k] = market.BasePrice[s, k];
-                    if (s < _brands && market.Cells[s, k] is { } cell)
+                    if (s < _brands && market.Cells[s, k] is { } cell && alt.BaseUnits[k] > 0)
                     {
+                        // Offers that did not sell in the base year get their references when they first go on sale.
                         var landed = cell.Weighted(cell.Landed);
                         cell.ReferenceLanded = landed;
                         cell.ReferenceCostIndex = cell.Plants.Length == 0 ? 1 : Weighted(cell, r => cell.Plants[r].UnitCostIndex);
@@ -250,7 +251,7 @@ internal sealed class Simulation
                 }
             }
 
-            // Diffusion state: the observed share as a fraction of a ceiling that never sits below it.
+            // Diffusion state: the adoption path starts at the observed share, under a ceiling that never sits below it.
             var density = ChargerDensity(market, 0);
             market.DensityBase = density;
             for (var k = Bev; k <= Phev; k++)
@@ -259,7 +260,7 @@ internal sealed class Simulation
                 market.AdoptionBase[k] = Math.Clamp(share, 1e-6, 0.999);
                 var ceiling = Ceiling(k, density, 1);
                 market.CeilingScale[k] = Math.Max(1, market.AdoptionBase[k] / (0.99 * ceiling));
-                market.Diffusion[k] = market.AdoptionBase[k] / Math.Min(0.9999, Ceiling(k, density, market.CeilingScale[k]));
+                market.Adoption[k] = market.AdoptionBase[k];
             }
             for (var k = 0; k < K; k++)
             {
@@ -370,10 +371,12 @@ internal sealed class Simulation
                 {
                     speed *= Math.Pow(ratio, _p[ParameterId.ChargerSpeedElasticity]);
                 }
-                var f = market.Diffusion[k];
-                f = Math.Clamp(f + (p + q * f) * (1 - f) * speed, 1e-6, 1 - 1e-6);
-                market.Diffusion[k] = f;
-                var adoption = Math.Clamp(Ceiling(k, density, market.CeilingScale[k]) * f, 1e-6, 0.999);
+                // Bass with a moving market potential (Mahajan & Peterson): the gap to today's ceiling closes at p + q x (A / ceiling).
+                var ceiling = Ceiling(k, density, market.CeilingScale[k]);
+                var adoption = market.Adoption[k];
+                var rate = Math.Min(1, (p + q * adoption / ceiling) * speed);
+                adoption = Math.Clamp(adoption + rate * (ceiling - adoption), 1e-6, 0.999);
+                market.Adoption[k] = adoption;
                 market.Asc[k] = market.BaseAsc[k] + _p[ParameterId.AscWeight] * (Logit(adoption) - Logit(market.AdoptionBase[k])) + inputs.Preference[y, k];
             }
             market.Asc[Other] = market.BaseAsc[Other] + inputs.Preference[y, Other];
@@ -394,8 +397,10 @@ internal sealed class Simulation
     private void SolveYear(int y)
     {
         ComputeRouteCosts(y);
+        PrepareUtilities(y);
         foreach (var market in _markets)
         {
+            UpdateChineseMoves(market);
             for (var s = 0; s < market.Slots; s++)
             {
                 for (var k = 0; k < K; k++)
@@ -416,11 +421,12 @@ internal sealed class Simulation
             }
             AllocateAll(y, enforceCapacity: true);
             UpdateQuotaFill();
-            ComputeRouteCosts(y);
+            RefreshQuotaDuties();
 
             var residual = 0.0;
             foreach (var market in _markets)
             {
+                UpdateChineseMoves(market);
                 for (var s = 0; s < market.Slots; s++)
                 {
                     for (var k = 0; k < K; k++)
@@ -508,10 +514,39 @@ internal sealed class Simulation
                         cell.CustomsValue[r] = customs;
                         cell.Duty[r] = duty;
                         cell.MinImportPrice[r] = mip;
-                        cell.Landed[r] = unit + freight + duty + (plant.IsInChina ? RestrictionCost(b, info, cell.Powertrain, y) : 0);
+                        cell.Extra[r] = plant.IsInChina ? RestrictionCost(b, info, cell.Powertrain, y) : 0;
+                        cell.Landed[r] = unit + freight + duty + cell.Extra[r];
+                        cell.HasQuota |= !plan.IsFree && plan.HasQuota;
                     }
                     cell.SortRoutes();
                 }
+            }
+        }
+    }
+
+    /// <summary>Within a year only quota fills change duties: re-evaluate just the routes that draw on a quota.</summary>
+    private void RefreshQuotaDuties()
+    {
+        if (_quotaFill.Length == 0)
+        {
+            return;
+        }
+        foreach (var cells in _cellsByBrand)
+        {
+            foreach (var cell in cells)
+            {
+                if (!cell.HasQuota)
+                {
+                    continue;
+                }
+                for (var r = 0; r < cell.Plants.Length; r++)
+                {
+                    var (duty, mip) = cell.Plans[r].Evaluate(cell.CustomsValue[r], _quotaFill);
+                    cell.Duty[r] = duty;
+                    cell.MinImportPrice[r] = mip;
+                    cell.Landed[r] = cell.UnitCost[r] + cell.Freight[r] + duty + cell.Extra[r];
+                }
+                cell.SortRoutes();
             }
         }
     }
@@ -557,7 +592,7 @@ internal sealed class Simulation
         {
             var theta = market.Info.HighMargin ? _passThroughHigh : _passThroughLow;
             var battery = inputs.BatteryKwh[y, s, k] * (_in.PackPrice[y] - _in.PackPrice[0]);
-            var response = inputs.CompetitorResponse[y] * ChineseMove(market, k);
+            var response = inputs.CompetitorResponse[y] * market.ChineseMove[k];
             return Math.Max(0.2 * market.BasePrice[s, k], market.BasePrice[s, k] * multiplier * (1 + response) + theta * battery);
         }
 
@@ -570,12 +605,15 @@ internal sealed class Simulation
         }
         else
         {
-            // An offer new to this market: priced like the market prices Chinese cars, landed cost at introduction as reference.
-            reference = home * market.Info.PriceIndex;
+            // An offer new to this market: priced as the market prices this brand's cars (a known price, else home price x price
+            // index), with the landed cost of its first available route as the reference.
+            var baseHome = inputs.HomePriceUsd[0, s, k];
+            reference = baseHome > 0 && market.BasePrice[s, k] > 0 ? market.BasePrice[s, k] * home / baseHome : home * market.Info.PriceIndex;
             cell.ReferenceHomeUsd = home;
             market.BasePrice[s, k] = reference;
-            cell.ReferenceLanded = cell.Weighted(cell.Landed);
-            cell.ReferenceCostIndex = cell.Plants.Length == 0 ? 1 : cell.Plants[cell.Order[0]].UnitCostIndex;
+            var first = CheapestAvailableRoute(cell, y);
+            cell.ReferenceLanded = first < 0 ? cell.Weighted(cell.Landed) : cell.Landed[first];
+            cell.ReferenceCostIndex = first < 0 ? 1 : cell.Plants[first].UnitCostIndex;
             market.MarginFloor[s, k] = _minMargin;
         }
         market.ReferencePrice[s, k] = reference;
@@ -595,6 +633,28 @@ internal sealed class Simulation
             floor = Math.Max(floor, (mip + cell.Weighted(cell.Duty)) / (1 - _distribution));
         }
         return Math.Max(price, floor);
+    }
+
+    /// <summary>Refreshes each nest's Chinese price move before competitors set their prices.</summary>
+    private void UpdateChineseMoves(MarketState market)
+    {
+        for (var k = 0; k < K; k++)
+        {
+            market.ChineseMove[k] = ChineseMove(market, k);
+        }
+    }
+
+    /// <summary>The cheapest route whose plant can build this year (-1 if none).</summary>
+    private int CheapestAvailableRoute(RouteCell cell, int y)
+    {
+        foreach (var route in cell.Order)
+        {
+            if (_in.Plants[cell.Plants[route].Index].Capacity[y] > 0)
+            {
+                return route;
+            }
+        }
+        return -1;
     }
 
     /// <summary>The Chinese brands' average relative price move in a nest (demand-weighted), which competitors partly match.</summary>
@@ -672,9 +732,30 @@ internal sealed class Simulation
     /// <summary>Systematic utility of an alternative (see docs/model.md, brand choice).</summary>
     private double Utility(MarketState market, int s, int k, int y, bool withConstant)
     {
-        var inputs = market.In;
         var price = market.ConsumerPrice[s, k];
-        var v = _alpha[k] * Math.Log(Math.Max(price, 1) / market.ReferenceConsumerPrice[k]);
+        var v = _alpha[k] * Math.Log(Math.Max(price, 1) / market.ReferenceConsumerPrice[k]) + StaticUtility(market, s, k, y);
+        return withConstant ? v + market.Xi[s, k] : v;
+    }
+
+    /// <summary>Everything in the utility but price and constant; fixed within a year, so computed once per year.</summary>
+    private void PrepareUtilities(int y)
+    {
+        foreach (var market in _markets)
+        {
+            for (var s = 0; s < market.Slots; s++)
+            {
+                for (var k = 0; k < K; k++)
+                {
+                    market.StaticUtility[s, k] = market.In.OfferedInYear[y, s, k] ? StaticUtility(market, s, k, y) + market.Xi[s, k] : 0;
+                }
+            }
+        }
+    }
+
+    private double StaticUtility(MarketState market, int s, int k, int y)
+    {
+        var inputs = market.In;
+        var v = 0.0;
         if (k == Bev)
         {
             v += _p[ParameterId.RangeCoefficient] * Math.Log(Math.Max(inputs.RangeKm[y, s, k], 50) / 400.0);
@@ -692,7 +773,7 @@ internal sealed class Simulation
                 v += _p[ParameterId.OriginPenalty] * (1 - market.Familiarity[s]);
             }
         }
-        return withConstant ? v + market.Xi[s, k] : v;
+        return v;
     }
 
     private double StoreDensity(MarketState market, double stores) => stores / Math.Max(market.Size / 10_000, 1e-3);
@@ -720,7 +801,8 @@ internal sealed class Simulation
                     market.Weight[s, k] = 0;
                     continue;
                 }
-                var w = presence * Math.Exp(Utility(market, s, k, y, withConstant: true) / _lambda);
+                var utility = _alpha[k] * Math.Log(Math.Max(market.ConsumerPrice[s, k], 1) / market.ReferenceConsumerPrice[k]) + market.StaticUtility[s, k];
+                var w = presence * Math.Exp(utility / _lambda);
                 market.Weight[s, k] = w;
                 nestSum[k] += w;
             }
@@ -749,6 +831,7 @@ internal sealed class Simulation
                 if (s < _brands && market.Cells[s, k] is { } cell)
                 {
                     cell.Demand = demand;
+                    cell.UnitRevenue = market.NetPrice[s, k] * (1 - _distribution);
                 }
             }
         }
@@ -802,8 +885,12 @@ internal sealed class Simulation
         }
     }
 
-    private List<CapGroup> CapsFor(int brand, int y)
+    private IReadOnlyList<CapGroup> CapsFor(int brand, int y)
     {
+        if (_in.Restrictions.IsDefaultOrEmpty)
+        {
+            return [];
+        }
         var caps = new List<CapGroup>();
         foreach (var lever in _in.Restrictions)
         {
@@ -1136,7 +1223,7 @@ internal sealed class Simulation
                 {
                     continue;
                 }
-                double revenue = 0, margin = 0, duty = 0, local = 0, china = 0, chinaNev = 0, utilisationWeight = 0, paid = 0, unmet = 0;
+                double revenue = 0, margin = 0, duty = 0, local = 0, china = 0, chinaNev = 0, chinaBev = 0, utilisationWeight = 0, paid = 0, unmet = 0;
                 for (var k = 0; k < K; k++)
                 {
                     var sold = market.Supplied[s, k];
@@ -1159,6 +1246,7 @@ internal sealed class Simulation
                         local += cell.Local[r] ? routeUnits : 0;
                         china += cell.Plants[r].IsInChina ? routeUnits : 0;
                         chinaNev += cell.Plants[r].IsInChina && k != Other ? routeUnits : 0;
+                        chinaBev += cell.Plants[r].IsInChina && k == Bev ? routeUnits : 0;
                         var plant = _in.Plants[cell.Plants[r].Index];
                         var capacity = y == 0 ? Math.Max(plant.Capacity[0], _plantUnits[plant.Index][0]) : plant.Capacity[y];
                         utilisationWeight += routeUnits * (capacity > 0 ? _plantUnits[plant.Index][y] / capacity : 0);
@@ -1178,7 +1266,7 @@ internal sealed class Simulation
                     revenue, isBrand ? margin : 0, duty,
                     units > 0 ? (isBrand ? local / units : 1) : 0,
                     units > 0 ? utilisationWeight / units : 0,
-                    china, chinaNev, unmet));
+                    china, chinaNev, unmet, chinaBev));
             }
             markets.Add(new MarketYearResult(info.Id, year, total, bev, phev, chinese, chineseNev, market.In.Chargers[y], tariff));
         }
@@ -1247,6 +1335,7 @@ internal sealed class MarketState
         Cells = new RouteCell?[brands, K];
         Familiarity = new double[Slots];
         Xi = new double[Slots, K];
+        StaticUtility = new double[Slots, K];
         Calibrated = new bool[Slots, K];
         NetPrice = new double[Slots, K];
         NextPrice = new double[Slots, K];
@@ -1281,17 +1370,21 @@ internal sealed class MarketState
     public double[] Asc { get; } = new double[K];
     public double[] AdoptionBase { get; } = new double[K];
     public double[] CeilingScale { get; } = [1, 1, 1];
-    /// <summary>Diffusion state per plug-in nest: the share of potential adopters reached.</summary>
-    public double[] Diffusion { get; } = new double[K];
+    /// <summary>Diffusion state per plug-in nest: the adoption path (the share the nest would have at base-year prices).</summary>
+    public double[] Adoption { get; } = new double[K];
     public double[] GapBase { get; } = new double[K];
     public double[] GapPrevious { get; } = new double[K];
     public double[] ReferenceConsumerPrice { get; } = new double[K];
+    /// <summary>Per nest: the Chinese brands' relative price move this iteration.</summary>
+    public double[] ChineseMove { get; } = new double[K];
 
     /// <summary>Brand familiarity per slot (origin penalty fades as it grows).</summary>
     public double[] Familiarity { get; }
     /// <summary>Net price (before VAT and purchase tax) the run anchors on; an offer new to the market gets its own at introduction.</summary>
     public double[,] BasePrice { get; }
     public double[,] Xi { get; }
+    /// <summary>This year's utility without the price term (constant included).</summary>
+    public double[,] StaticUtility { get; }
     public bool[,] Calibrated { get; }
     public double[,] NetPrice { get; }
     public double[,] NextPrice { get; }

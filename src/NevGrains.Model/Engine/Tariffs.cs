@@ -24,12 +24,15 @@ public sealed class DutyPlan
         _candidates = candidates;
         _groupEnds = groupEnds;
         _quarterEnds = quarterEnds;
+        QuotaKeys = [.. candidates.Where(c => c.QuotaKey >= 0).Select(c => c.QuotaKey).Distinct()];
     }
 
     public bool IsFree => _candidates.Length == 0;
 
+    public bool HasQuota => QuotaKeys.Length > 0;
+
     /// <summary>Quota keys this plan can draw on.</summary>
-    public IEnumerable<int> QuotaKeys => _candidates.Where(c => c.QuotaKey >= 0).Select(c => c.QuotaKey).Distinct();
+    public int[] QuotaKeys { get; }
 
     /// <summary>The yearly average duty per car at a customs value, and the minimum import price that applies (0 if none).</summary>
     public (double Duty, double MinImportPrice) Evaluate(double customsValue, ReadOnlySpan<double> quotaFill)

@@ -18,6 +18,8 @@ public enum MetricKind
     [JsonStringEnumMemberName("grossMargin")] GrossMargin,
     [JsonStringEnumMemberName("tariffPaid")] TariffPaid,
     [JsonStringEnumMemberName("chinaBuiltUnits")] ChinaBuiltUnits,
+    /// <summary>BEVs built in China: imports from China, the quantity trade studies (Kiel) measure.</summary>
+    [JsonStringEnumMemberName("chinaBuiltBevUnits")] ChinaBuiltBevUnits,
     [JsonStringEnumMemberName("locallyBuiltShare")] LocallyBuiltShare,
     [JsonStringEnumMemberName("averagePrice")] AveragePrice,
 }
@@ -60,7 +62,7 @@ public sealed record MetricSpec(
     public double Evaluate(ScenarioResult result, CompiledBaseline compiled)
     {
         var selected = MarketSelector.Resolve(compiled, Markets);
-        double units = 0, nev = 0, bev = 0, revenue = 0, margin = 0, tariff = 0, china = 0, local = 0, paid = 0;
+        double units = 0, nev = 0, bev = 0, revenue = 0, margin = 0, tariff = 0, china = 0, chinaBev = 0, local = 0, paid = 0;
         foreach (var cell in result.Cells)
         {
             if (cell.Year != Year || !selected.Contains(cell.Market))
@@ -79,6 +81,7 @@ public sealed record MetricSpec(
             margin += cell.GrossMarginUsd;
             tariff += cell.TariffPaidUsd;
             china += cell.ChinaBuiltUnits;
+            chinaBev += cell.ChinaBuiltBevUnits;
             local += cell.Units * cell.LocallyBuiltShare;
             paid += cell.Units * cell.AveragePriceUsd;
         }
@@ -106,6 +109,7 @@ public sealed record MetricSpec(
                     MetricKind.GrossMargin => margin,
                     MetricKind.TariffPaid => tariff,
                     MetricKind.ChinaBuiltUnits => china,
+                    MetricKind.ChinaBuiltBevUnits => chinaBev,
                     MetricKind.LocallyBuiltShare => units > 0 ? local / units : 0,
                     MetricKind.AveragePrice => units > 0 ? paid / units : 0,
                     _ => 0,

@@ -51,7 +51,8 @@ public sealed record CellResult(
     [property: Id(14)] double CapacityUtilisation,
     [property: Id(15)] double ChinaBuiltUnits,
     [property: Id(16)] double ChinaBuiltNevUnits,
-    [property: Id(17)] double UnmetUnits)
+    [property: Id(17)] double UnmetUnits,
+    [property: Id(18)] double ChinaBuiltBevUnits = 0)
 {
     public double Units => BevUnits + PhevUnits + OtherUnits;
 
