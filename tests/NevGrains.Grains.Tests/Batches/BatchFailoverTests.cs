@@ -1,6 +1,6 @@
 using NevGrains.Contracts.Batches;
 using NevGrains.Grains.Tests.Support;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 
 namespace NevGrains.Grains.Tests.Batches;
 

@@ -3,7 +3,7 @@ using NevGrains.Contracts.Scenarios;
 using NevGrains.Grains.Tests.Support;
 using NevGrains.Model.Data;
 using NevGrains.Model.Scenarios;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 
 namespace NevGrains.Grains.Tests.Data;
 

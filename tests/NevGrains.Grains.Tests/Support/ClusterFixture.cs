@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NevGrains.Grains.Data;
 using NevGrains.Hosting;
 using NevGrains.Model.Data;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;

@@ -1,5 +1,5 @@
 using NevGrains.Model.Data;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 
 namespace NevGrains.Model.Tests.Data;
 

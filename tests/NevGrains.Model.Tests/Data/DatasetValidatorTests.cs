@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using NevGrains.Model.Data;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 
 namespace NevGrains.Model.Tests.Data;
 

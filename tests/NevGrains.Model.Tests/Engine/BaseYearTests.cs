@@ -1,7 +1,7 @@
 using NevGrains.Model.Data;
 using NevGrains.Model.Engine;
 using NevGrains.Model.Scenarios;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 
 namespace NevGrains.Model.Tests.Engine;
 

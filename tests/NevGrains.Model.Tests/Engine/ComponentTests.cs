@@ -3,7 +3,7 @@ using NevGrains.Model.Engine;
 using NevGrains.Model.Experiments;
 using NevGrains.Model.Parameters;
 using NevGrains.Model.Scenarios;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 
 namespace NevGrains.Model.Tests.Engine;
 

@@ -4,7 +4,7 @@ using NevGrains.Model.Data;
 using NevGrains.Model.Engine;
 using NevGrains.Model.Results;
 using NevGrains.Model.Scenarios;
-using NevGrains.Model.Tests.Support;
+using NevGrains.TestSupport;
 
 namespace NevGrains.Model.Tests.Engine;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using NevGrains.Model.Data;
 
-namespace NevGrains.Model.Tests.Support;
+namespace NevGrains.TestSupport;
 
 /// <summary>
 /// Small valid datasets built in code: <see cref="Small"/> is a fixed two-market world whose numbers tests can compute by hand;
