@@ -114,13 +114,22 @@ internal static class Allocation
         {
             return false;
         }
-        moves.Sort(ByRegret);
-        foreach (var (cell, route, target, _) in moves)
+        // Sort by regret with primitive keys (the tie order follows the cells' fixed order, so runs are deterministic).
+        var keys = new double[moves.Count];
+        var order = new int[moves.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = moves[i].Regret;
+            order[i] = i;
+        }
+        Array.Sort(keys, order);
+        foreach (var index in order)
         {
             if (excess <= 1e-9)
             {
                 break;
             }
+            var (cell, route, target, _) = moves[index];
             var amount = Math.Min(excess, cell.Units[route]);
             cell.Units[route] -= amount;
             excess -= amount;
@@ -135,12 +144,6 @@ internal static class Allocation
         }
         return true;
     }
-
-    // Stable order: by regret, then by market and powertrain, so equal inputs allocate identically.
-    private static readonly Comparison<(RouteCell Cell, int Route, int Target, double Regret)> ByRegret = (a, b) =>
-        a.Regret != b.Regret ? a.Regret.CompareTo(b.Regret)
-        : a.Cell.Market != b.Cell.Market ? a.Cell.Market.CompareTo(b.Cell.Market)
-        : a.Cell.K.CompareTo(b.Cell.K);
 
     /// <summary>The next position in cost order after <paramref name="from"/> whose plant can build anything and which the constraint does not cover.</summary>
     private static int Next(RouteCell cell, int from, double[] plantCapacity, Constraint? constrained)

@@ -32,7 +32,7 @@ internal sealed class ScenarioInputs
         var plants = BuildPlants(compiled, levers, years);
         var tariffs = baseTariffs is not null && !levers.Any(l => TariffBook.IsTariffLever(l) || l is NewPlantLever)
             ? baseTariffs
-            : new TariffBook(compiled, levers, plants.Length);
+            : new TariffBook(compiled, levers, plants.Length, compiled.BaseTariffs);
 
         var pack = new double[years];
         pack[0] = parameters[ParameterId.PackPrice2025];

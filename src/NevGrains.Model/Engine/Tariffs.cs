@@ -88,10 +88,27 @@ public sealed class TariffBook
     private readonly DutyPlan?[] _plans;
     private readonly int _years;
 
-    public TariffBook(CompiledBaseline compiled, IEnumerable<Lever> levers, int plantCount)
+    private readonly TariffBook? _base;
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+
+    /// <param name="baseBook">The baseline's book: plans of markets no lever touches are taken from it rather than rebuilt.</param>
+    public TariffBook(CompiledBaseline compiled, IEnumerable<Lever> levers, int plantCount, TariffBook? baseBook = null)
     {
         _compiled = compiled;
+        _base = baseBook;
         _levers = [.. levers.Where(IsTariffLever)];
+        foreach (var lever in _levers)
+        {
+            _touched.Add(lever switch
+            {
+                TariffLever l => l.Jurisdiction,
+                TariffRemovalLever l => l.Jurisdiction,
+                PriceUndertakingLever l => l.Jurisdiction,
+                TariffExemptionLever l => l.Jurisdiction,
+                EnrollmentLever l => l.Jurisdiction,
+                _ => "",
+            });
+        }
         _years = compiled.YearCount;
         _plans = new DutyPlan?[plantCount * compiled.Markets.Length * Powertrains.Count * _years];
         foreach (var schedule in compiled.TariffsByJurisdiction)
@@ -111,7 +128,29 @@ public sealed class TariffBook
                 Quota($"lever:{i}", units, 0, undertaking.From, undertaking.To);
             }
         }
+        foreach (var (jurisdiction, rules) in compiled.TariffsByJurisdiction)
+        {
+            _sortedRules[jurisdiction] = [.. rules
+                .Select(r => new SortedRule(r, r.QuotaUnits is not null || r.QuotaValueUsd is not null ? _quotaKeys[$"{jurisdiction}:{r.Id}"] : -1))
+                .OrderBy(r => r.Rule.Group, StringComparer.Ordinal)
+                .ThenByDescending(r => Specificity(r.Rule))
+                .ThenBy(r => r.Rule.Id, StringComparer.Ordinal)];
+        }
+        _jurisdictions = [.. compiled.Markets.Select(Jurisdictions)];
+        _territories = [.. compiled.Markets.Select(m => Territory(compiled, m))];
+        _hasLifts = _levers.Any(l => l is TariffRemovalLever or TariffExemptionLever or EnrollmentLever);
+        _changeYears = [.. compiled.Markets.Select(m => ChangeYears(compiled, m, _levers))];
     }
+
+    private readonly HashSet<int>[] _changeYears;
+
+    private readonly Dictionary<string, SortedRule[]> _sortedRules = new(StringComparer.Ordinal);
+    private readonly ImmutableArray<string>[] _jurisdictions;
+    private readonly IReadOnlySet<string>[] _territories;
+    private readonly bool _hasLifts;
+
+    /// <summary>A rule in the order a group's waterfall tries it, with its quota key.</summary>
+    internal readonly record struct SortedRule(TariffRule Rule, int QuotaKey);
 
     public IReadOnlyList<QuotaInfo> Quotas => _quotas;
 
@@ -130,6 +169,10 @@ public sealed class TariffBook
     /// <summary>The duty plan of a route in a year; thread-safe (a plan computed twice is computed identically).</summary>
     public DutyPlan Plan(BrandInfo brand, PlantInfo plant, MarketInfo market, Powertrain powertrain, int yearIndex)
     {
+        if (_base is not null && plant.Index < _compiled.Plants.Length && !Touches(market))
+        {
+            return _base.Plan(brand, plant, market, powertrain, yearIndex);
+        }
         var slot = ((plant.Index * _compiled.Markets.Length + market.Index) * Powertrains.Count + (int)powertrain) * _years + yearIndex;
         return _plans[slot] ??= Build(brand, plant, market, powertrain, _compiled.BaseYear + yearIndex);
     }
@@ -158,18 +201,41 @@ public sealed class TariffBook
 
         var candidates = new List<DutyCandidate>();
         var groupEnds = new List<int>();
+        var applicable = new List<SortedRule>();
         var quarterEnds = new int[4];
-        var quarter = 0;
-        foreach (var date in YearDates.QuarterMidpoints(year))
+        if (!ChangesWithin(market, year))
         {
-            AddQuarter(brand, market, powertrain, goods, origin, date, candidates, groupEnds);
-            quarterEnds[quarter++] = groupEnds.Count;
+            // Nothing starts or ends this year: one quarter's plan holds for all four.
+            AddQuarter(brand, market, powertrain, goods, origin, new DateOnly(year, 7, 1), candidates, groupEnds, applicable);
+            var perQuarter = candidates.Count;
+            var groups = groupEnds.Count;
+            for (var q = 1; q < 4; q++)
+            {
+                for (var g = 0; g < groups; g++)
+                {
+                    groupEnds.Add(groupEnds[g] + q * perQuarter);
+                }
+                candidates.AddRange(candidates.GetRange(0, perQuarter));
+            }
+            for (var q = 0; q < 4; q++)
+            {
+                quarterEnds[q] = (q + 1) * groups;
+            }
+        }
+        else
+        {
+            var quarter = 0;
+            foreach (var date in YearDates.QuarterMidpoints(year))
+            {
+                AddQuarter(brand, market, powertrain, goods, origin, date, candidates, groupEnds, applicable);
+                quarterEnds[quarter++] = groupEnds.Count;
+            }
         }
         return candidates.Count == 0 ? DutyPlan.Free : new DutyPlan([.. candidates], [.. groupEnds], quarterEnds);
     }
 
     private void AddQuarter(BrandInfo brand, MarketInfo market, Powertrain powertrain, GoodsForm goods, string origin, DateOnly date,
-        List<DutyCandidate> candidates, List<int> groupEnds)
+        List<DutyCandidate> candidates, List<int> groupEnds, List<SortedRule> applicable)
     {
         // A lever in replace mode overrides every duty on these cars.
         for (var i = _levers.Length - 1; i >= 0; i--)
@@ -182,41 +248,43 @@ public sealed class TariffBook
             }
         }
 
-        var territory = Territory(market);
-        var groups = new Dictionary<string, List<(TariffRule Rule, string Jurisdiction)>>(StringComparer.Ordinal);
-        foreach (var jurisdiction in Jurisdictions(market))
+        var territory = _territories[market.Index];
+        foreach (var jurisdiction in _jurisdictions[market.Index])
         {
-            if (!_compiled.TariffsByJurisdiction.TryGetValue(jurisdiction, out var rules))
+            if (!_sortedRules.TryGetValue(jurisdiction, out var rules))
             {
                 continue;
             }
-            foreach (var rule in rules)
+            // Rules are sorted by group, then specificity: collect one group's applicable rules, then emit them.
+            for (var i = 0; i < rules.Length;)
             {
-                if (Applies(rule, jurisdiction, brand, powertrain, goods, origin, date, territory))
+                var group = rules[i].Rule.Group;
+                applicable.Clear();
+                var countervailing = false;
+                for (; i < rules.Length && rules[i].Rule.Group == group; i++)
                 {
-                    if (!groups.TryGetValue(rule.Group, out var list))
+                    if (Applies(rules[i].Rule, jurisdiction, brand, powertrain, goods, origin, date, territory))
                     {
-                        groups[rule.Group] = list = [];
+                        applicable.Add(rules[i]);
+                        countervailing |= rules[i].Rule.Kind == TariffKind.Countervailing;
                     }
-                    list.Add((rule, jurisdiction));
                 }
+                if (applicable.Count == 0)
+                {
+                    continue;
+                }
+                if (countervailing)
+                {
+                    AddUndertakings(brand, market, powertrain, date, candidates);
+                }
+                foreach (var sorted in applicable)
+                {
+                    var rule = sorted.Rule;
+                    candidates.Add(new DutyCandidate(rule.AdValorem.Value, rule.MinPerUnitUsd?.Value ?? 0, rule.MinCustomsValueUsd?.Value ?? 0,
+                        sorted.QuotaKey, rule.MinImportPriceUsd?.Value ?? 0));
+                }
+                groupEnds.Add(candidates.Count);
             }
-        }
-
-        foreach (var (group, rules) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var ordered = rules.OrderByDescending(r => Specificity(r.Rule)).ThenBy(r => r.Rule.Id, StringComparer.Ordinal).ToList();
-            if (ordered.Any(r => r.Rule.Kind == TariffKind.Countervailing))
-            {
-                AddUndertakings(brand, market, powertrain, date, candidates);
-            }
-            foreach (var (rule, jurisdiction) in ordered)
-            {
-                var quotaKey = rule.QuotaUnits is not null || rule.QuotaValueUsd is not null ? _quotaKeys[$"{jurisdiction}:{rule.Id}"] : -1;
-                candidates.Add(new DutyCandidate(rule.AdValorem.Value, rule.MinPerUnitUsd?.Value ?? 0, rule.MinCustomsValueUsd?.Value ?? 0,
-                    quotaKey, rule.MinImportPriceUsd?.Value ?? 0));
-            }
-            groupEnds.Add(candidates.Count);
         }
 
         for (var i = 0; i < _levers.Length; i++)
@@ -235,7 +303,7 @@ public sealed class TariffBook
         {
             if (_levers[i] is PriceUndertakingLever undertaking
                 && undertaking.Brand == brand.Id
-                && Jurisdictions(market).Contains(undertaking.Jurisdiction)
+                && _jurisdictions[market.Index].Contains(undertaking.Jurisdiction)
                 && (undertaking.Powertrains.IsDefaultOrEmpty ? powertrain == Powertrain.Bev : undertaking.Powertrains.Contains(powertrain))
                 && undertaking.From <= date && (undertaking.To is null || date < undertaking.To))
             {
@@ -259,15 +327,24 @@ public sealed class TariffBook
         {
             return false;
         }
-        if (rule.RequiresEnrollment && !Enrolled(jurisdiction, rule.Id, brand, date))
+        if (rule.RequiresEnrollment && (!_hasLifts || !Enrolled(jurisdiction, rule.Id, brand, date)))
         {
             return false;
         }
-        if (LiftedByLever(jurisdiction, rule.Group, brand, date))
+        if (_hasLifts && LiftedByLever(jurisdiction, rule.Group, brand, date))
         {
             return false;
         }
-        var exempt = rule.Exemptions.OrEmpty().Any(e => e.Brand == brand.Id) && !ExemptionRevoked(jurisdiction, rule.Group, brand, date);
+        var exempt = false;
+        foreach (var exemption in rule.Exemptions.OrEmpty())
+        {
+            exempt |= exemption.Brand == brand.Id;
+        }
+        if (!_hasLifts)
+        {
+            return !exempt;
+        }
+        exempt &= !ExemptionRevoked(jurisdiction, rule.Group, brand, date);
         return !exempt && !ExemptionGranted(jurisdiction, rule.Group, brand, date);
     }
 
@@ -287,23 +364,61 @@ public sealed class TariffBook
             && (l.Group is null || l.Group == group));
 
     private bool Covers(TariffLever lever, MarketInfo market, BrandInfo brand, Powertrain powertrain, GoodsForm goods, string origin, DateOnly date) =>
-        Jurisdictions(market).Contains(lever.Jurisdiction)
+        _jurisdictions[market.Index].Contains(lever.Jurisdiction)
         && lever.Goods == goods
         && lever.From <= date && (lever.To is null || date < lever.To)
         && (lever.Brands.IsDefaultOrEmpty || lever.Brands.Contains(brand.Id))
         && (lever.Powertrains.IsDefaultOrEmpty || lever.Powertrains.Contains(powertrain))
-        && OriginMatches(lever.Origins.IsDefaultOrEmpty ? ["CN"] : lever.Origins, origin, Territory(market));
+        && OriginMatches(lever.Origins.IsDefaultOrEmpty ? ["CN"] : lever.Origins, origin, _territories[market.Index]);
 
     private static int Specificity(TariffRule rule) =>
         (rule.Brands.IsDefaultOrEmpty ? 0 : 8) + (rule.RequiresEnrollment ? 4 : 0)
         + (rule.MinCustomsValueUsd is null ? 0 : 2) + (rule.QuotaUnits is null && rule.QuotaValueUsd is null ? 0 : 1);
 
+    /// <summary>Whether a rule or lever of the market's jurisdictions starts or ends during the year.</summary>
+    private bool ChangesWithin(MarketInfo market, int year) => _changeYears[market.Index].Contains(year);
+
+    private static HashSet<int> ChangeYears(CompiledBaseline compiled, MarketInfo market, ImmutableArray<Lever> levers)
+    {
+        var years = new HashSet<int>();
+        void Add(DateOnly? date)
+        {
+            if (date is { } d && !(d.Month == 1 && d.Day == 1))
+            {
+                years.Add(d.Year);
+            }
+        }
+        foreach (var jurisdiction in Jurisdictions(market))
+        {
+            foreach (var rule in compiled.TariffsByJurisdiction.GetValueOrDefault(jurisdiction, []))
+            {
+                Add(rule.ValidFrom);
+                Add(rule.ValidTo);
+            }
+        }
+        foreach (var lever in levers)
+        {
+            switch (lever)
+            {
+                case TariffLever l: Add(l.From); Add(l.To); break;
+                case TariffRemovalLever l: Add(l.From); break;
+                case PriceUndertakingLever l: Add(l.From); Add(l.To); break;
+                case TariffExemptionLever l: Add(l.From); break;
+                case EnrollmentLever l: Add(l.From); break;
+            }
+        }
+        return years;
+    }
+
+    private bool Touches(MarketInfo market) =>
+        _touched.Contains(market.Id) || (market.CustomsUnion is { } union && _touched.Contains(union));
+
     /// <summary>The jurisdictions whose rules apply in a market: its own and its customs union's.</summary>
     public static ImmutableArray<string> Jurisdictions(MarketInfo market) =>
         market.CustomsUnion is { } union ? [market.Id, union] : [market.Id];
 
-    private IReadOnlySet<string> Territory(MarketInfo market) =>
-        market.CustomsUnion is { } union && _compiled.CustomsUnions.TryGetValue(union, out var members)
+    private static IReadOnlySet<string> Territory(CompiledBaseline compiled, MarketInfo market) =>
+        market.CustomsUnion is { } union && compiled.CustomsUnions.TryGetValue(union, out var members)
             ? members.Add(market.Country)
             : new HashSet<string>(StringComparer.Ordinal) { market.Country };
 

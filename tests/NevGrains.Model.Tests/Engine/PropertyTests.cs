@@ -137,7 +137,10 @@ public sealed class PropertyTests
             {
                 var b = before.Cell(brand.Id, market.Id, year)!;
                 var a = after.Cell(brand.Id, market.Id, year)!;
-                Assert.True(a.TariffPaidUsd <= b.TariffPaidUsd + 1e-6, $"{brand.Id} in {market.Id} {year}: tariff {b.TariffPaidUsd:0} -> {a.TariffPaidUsd:0} (seed {seed})");
+                // Per car the duty falls; in total too, but for a sliver: a small plant lowers the price, and the extra demand
+                // beyond its capacity is imported (docs/model.md, section 12).
+                Assert.True(a.TariffPaidUsd / a.Units <= b.TariffPaidUsd / b.Units + 1e-6, $"{brand.Id} in {market.Id} {year}: tariff per car {b.TariffPaidUsd / b.Units:0} -> {a.TariffPaidUsd / a.Units:0} (seed {seed})");
+                Assert.True(a.TariffPaidUsd <= b.TariffPaidUsd * 1.005 + 1e-6, $"{brand.Id} in {market.Id} {year}: tariff {b.TariffPaidUsd:0} -> {a.TariffPaidUsd:0} (seed {seed})");
                 Assert.True(a.LocallyBuiltShare >= b.LocallyBuiltShare);
             }
         }, iter: Iterations);
