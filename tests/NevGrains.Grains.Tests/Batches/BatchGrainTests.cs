@@ -119,5 +119,20 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         Assert.Contains(error.Issues, i => i.Field == "scenarios[3].levers[0].change");
     }
 
+    [Fact]
+    public async Task A_batch_of_one_hundred_thousand_scenarios_is_accepted_and_can_be_cancelled()
+    {
+        var id = NewId();
+        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
+
+        var submitted = await batch.Submit(new BatchSpec("large", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(100_000), ChunkSize: 100), "tester");
+        var cancelled = await batch.Cancel();
+
+        Assert.Equal(100_000, submitted.Total);
+        Assert.Equal(BatchState.Cancelled, cancelled.State);
+        var lastChunk = await fixture.Grains.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(id, 999)).GetInputs();
+        Assert.Equal("price-99999", lastChunk[^1].Name);
+    }
+
     private static string NewId() => Guid.NewGuid().ToString("N");
 }
