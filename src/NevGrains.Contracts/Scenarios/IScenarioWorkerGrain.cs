@@ -26,6 +26,16 @@ public interface IScenarioWorkerGrain : IGrainWithIntegerKey
     [Alias("calibration")]
     Task<CalibrationReport> Calibration(string? datasetVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>Checks an experiment against a dataset version; empty when it can run.</summary>
+    [Alias("validate-sweep")]
+    Task<ImmutableArray<ScenarioIssue>> ValidateSweep(SweepSpec spec, string datasetVersion, CancellationToken cancellationToken = default);
+
+    [Alias("validate-monte-carlo")]
+    Task<ImmutableArray<ScenarioIssue>> ValidateMonteCarlo(MonteCarloSpec spec, string datasetVersion, CancellationToken cancellationToken = default);
+
+    [Alias("validate-sensitivity")]
+    Task<ImmutableArray<ScenarioIssue>> ValidateSensitivity(SensitivitySpec spec, string datasetVersion, CancellationToken cancellationToken = default);
+
     [Alias("sweep-points")]
     Task<ImmutableArray<SweepPointResult>> SweepPoints(SweepSpec spec, long from, int count, string datasetVersion, CancellationToken cancellationToken = default);
 

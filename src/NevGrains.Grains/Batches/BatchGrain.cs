@@ -32,13 +32,15 @@ public sealed class BatchGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private IBatchRegistryGrain Registry => GrainFactory.GetGrain<IBatchRegistryGrain>(IBatchRegistryGrain.Key);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.RecordExists && state.State.State == BatchState.Running)
         {
             StartPump();
+            await Registry.Started(new RunningBatch(Id, state.State.Owner, state.State.Total, state.State.Completed));
         }
-        return Task.CompletedTask;
     }
 
     public async Task<BatchStatus> Submit(BatchSpec spec, string owner)
@@ -77,6 +79,7 @@ public sealed class BatchGrain(
             UpdatedAt = now,
         };
         await state.WriteStateAsync();
+        await Registry.Started(new RunningBatch(Id, owner, total, 0));
         await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         logger.LogInformation("Batch {Batch} ({Kind}, {Total} items in {Chunks} chunks) started on dataset {Version}",
             Id, spec.Kind, total, chunks, compiled.Version);
@@ -99,6 +102,7 @@ public sealed class BatchGrain(
             _pending.Clear();
             await state.WriteStateAsync();
             await StopReminder();
+            await Registry.Finished(Id);
             logger.LogInformation("Batch {Batch} cancelled at {Completed}/{Total}", Id, state.State.Completed, state.State.Total);
         }
         return Status();
@@ -139,6 +143,7 @@ public sealed class BatchGrain(
             try
             {
                 await state.WriteStateAsync(cancellationToken);
+                await Registry.Progress(Id, state.State.Completed);
             }
             catch (Exception ex)
             {
@@ -221,6 +226,7 @@ public sealed class BatchGrain(
         _dirty = false;
         await state.WriteStateAsync();
         await StopReminder();
+        await Registry.Finished(Id);
         logger.LogInformation("Batch {Batch} completed: {Total} items", Id, state.State.Total);
     }
 

@@ -43,6 +43,15 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, ILocalSiloDetails s
         return CalibrationCheck.Report(compiled);
     }
 
+    public async Task<ImmutableArray<ScenarioIssue>> ValidateSweep(SweepSpec spec, string datasetVersion, CancellationToken cancellationToken = default) =>
+        [.. Sweep.Validate(spec, await cache.Get(datasetVersion, cancellationToken))];
+
+    public async Task<ImmutableArray<ScenarioIssue>> ValidateMonteCarlo(MonteCarloSpec spec, string datasetVersion, CancellationToken cancellationToken = default) =>
+        [.. MonteCarlo.Validate(spec, await cache.Get(datasetVersion, cancellationToken))];
+
+    public async Task<ImmutableArray<ScenarioIssue>> ValidateSensitivity(SensitivitySpec spec, string datasetVersion, CancellationToken cancellationToken = default) =>
+        [.. Sensitivity.Validate(spec, await cache.Get(datasetVersion, cancellationToken))];
+
     public async Task<ImmutableArray<SweepPointResult>> SweepPoints(SweepSpec spec, long from, int count, string datasetVersion, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
