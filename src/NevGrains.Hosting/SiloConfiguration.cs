@@ -36,6 +36,7 @@ public static class SiloConfiguration
         builder.UseOrleans(silo =>
         {
             silo.ConfigureNevGrains(options, builder.Configuration);
+            silo.AddActivityPropagation();
             configure?.Invoke(silo);
         });
         return builder;

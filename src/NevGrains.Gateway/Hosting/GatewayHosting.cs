@@ -1,0 +1,127 @@
+using System.Threading.RateLimiting;
+using Azure.Data.Tables;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NevGrains.Gateway.Security;
+using NevGrains.Gateway.Services;
+using NevGrains.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orleans.Configuration;
+
+namespace NevGrains.Gateway.Hosting;
+
+/// <summary>Wires the gateway: Orleans (embedded silo or cluster client), gRPC services, security, limits, health, telemetry.</summary>
+public static class GatewayHosting
+{
+    public static WebApplicationBuilder AddNevGrainsGateway(this WebApplicationBuilder builder)
+    {
+        var gateway = new GatewayOptions();
+        builder.Configuration.GetSection(GatewayOptions.Section).Bind(gateway);
+        builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+
+        if (gateway.Mode == GatewayMode.Embedded)
+        {
+            builder.AddNevGrainsSilo();
+        }
+        else
+        {
+            var nev = builder.Configuration.ReadNevGrainsOptions();
+            // Serve (and report NOT_SERVING) while the client looks for a silo, rather than waiting to listen.
+            builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = nev.ClusterId;
+                    o.ServiceId = nev.ServiceId;
+                });
+                if (nev.Clustering == ClusteringMode.AzureTable)
+                {
+                    client.UseAzureStorageClustering(o =>
+                    {
+                        o.TableServiceClient = new TableServiceClient(nev.AzureStorageConnectionString);
+                        o.TableName = $"{nev.TablePrefix}Membership";
+                    });
+                }
+                else
+                {
+                    client.UseLocalhostClustering(nev.GatewayPort);
+                }
+                client.UseConnectionRetryFilter(async (_, cancellation) =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+                    return true;
+                });
+                client.AddActivityPropagation();
+            });
+        }
+
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorInterceptor>();
+            o.MaxReceiveMessageSize = gateway.Limits.MaxReceiveMessageBytes;
+            o.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.Zero;
+            o.Period = TimeSpan.FromSeconds(2);
+        });
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, _ => { });
+        builder.Services.AddAuthorization(o =>
+        {
+            foreach (var role in Roles.All)
+            {
+                o.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireRole(Roles.Satisfying(role)));
+            }
+        });
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                RateLimitPartition.GetTokenBucketLimiter(context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = gateway.Limits.RequestsPerSecondPerCaller,
+                        TokensPerPeriod = gateway.Limits.RequestsPerSecondPerCaller,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                    }));
+            // Answer as gRPC does: RESOURCE_EXHAUSTED in the trailers of an HTTP 200.
+            o.OnRejected = (context, _) =>
+            {
+                var response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = "application/grpc";
+                response.Headers["grpc-status"] = ((int)Grpc.Core.StatusCode.ResourceExhausted).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                response.Headers["grpc-message"] = "too many requests from this caller; slow down";
+                return ValueTask.CompletedTask;
+            };
+        });
+
+        builder.AddNevGrainsTelemetry("nevgrains-gateway")
+            .WithTracing(t => t.AddAspNetCoreInstrumentation())
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation());
+        return builder;
+    }
+
+    public static WebApplication MapNevGrainsGateway(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.MapGrpcService<CatalogApi>();
+        app.MapGrpcService<ScenarioApi>();
+        app.MapGrpcService<BatchApi>();
+        app.MapGrpcService<ExperimentApi>();
+        app.MapGrpcService<AdminApi>();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        return app;
+    }
+}

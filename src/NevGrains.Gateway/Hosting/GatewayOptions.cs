@@ -1,0 +1,58 @@
+namespace NevGrains.Gateway.Hosting;
+
+public enum GatewayMode
+{
+    /// <summary>A silo in this process with in-memory state: the embedded default.</summary>
+    Embedded,
+    /// <summary>An Orleans client of a separate silo cluster.</summary>
+    Cluster,
+}
+
+/// <summary>The gateway's configuration (section <c>NevGrains:Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "NevGrains:Gateway";
+
+    public GatewayMode Mode { get; set; } = GatewayMode.Embedded;
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public LimitOptions Limits { get; set; } = new();
+}
+
+/// <summary>Who may call: API keys with roles; anonymous callers only from loopback and only when enabled.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Lets unauthenticated calls from 127.0.0.1/::1 through with every role (the embedded default); never from elsewhere.</summary>
+    public bool AllowAnonymousOnLoopback { get; set; }
+
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+}
+
+/// <summary>One API key (sent as <c>x-api-key: KEY</c> or <c>authorization: ApiKey KEY</c>).</summary>
+public sealed class ApiKeyOptions
+{
+    public string Key { get; set; } = "";
+
+    /// <summary>The caller's name: limits and batch ownership are per caller.</summary>
+    public string Caller { get; set; } = "";
+
+    /// <summary><c>reader</c> (catalog, queries), <c>planner</c> (scenarios, batches, experiments), <c>admin</c> (data, cluster).</summary>
+    public List<string> Roles { get; set; } = [];
+}
+
+/// <summary>Per-caller limits; exceeding one answers RESOURCE_EXHAUSTED.</summary>
+public sealed class LimitOptions
+{
+    public long MaxBatchItems { get; set; } = 200_000;
+
+    public int MaxConcurrentBatchesPerCaller { get; set; } = 4;
+
+    public int RequestsPerSecondPerCaller { get; set; } = 500;
+
+    /// <summary>Largest experiment answered in one call (scenario runs); larger ones go through a batch.</summary>
+    public long MaxExperimentRuns { get; set; } = 20_000;
+
+    /// <summary>Largest request message (batch submissions), bytes.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 64 * 1024 * 1024;
+}

@@ -1,0 +1,220 @@
+using System.Globalization;
+using NevGrains.Contracts.Batches;
+using NevGrains.Model.Experiments;
+using NevGrains.Model.Results;
+using NevGrains.Model.Scenarios;
+using Wire = NevGrains.Api.V1;
+
+namespace NevGrains.Gateway.Mapping;
+
+/// <summary>Model and grain values to API messages.</summary>
+internal static class ResponseMapper
+{
+    public static Wire.ScenarioResult Result(ScenarioResult result, Wire.ResultFilter? filter)
+    {
+        var keep = Filter.Of(filter);
+        var message = new Wire.ScenarioResult
+        {
+            Scenario = result.Scenario,
+            DatasetVersion = result.DatasetVersion,
+            BaseYear = result.BaseYear,
+            Horizon = result.Horizon,
+            Diagnostics = new Wire.SolverDiagnostics
+            {
+                Iterations = result.Diagnostics.Iterations,
+                MaxPriceResidual = result.Diagnostics.MaxPriceResidual,
+                YearsNotConverged = result.Diagnostics.YearsNotConverged,
+            },
+        };
+        message.Cells.AddRange(result.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year)).Select(Cell));
+        message.Markets.AddRange(result.Markets.Where(m => keep.Market(m.Market) && keep.Year(m.Year)).Select(Market));
+        message.Brands.AddRange(result.Brands.Where(b => keep.Owner(b.Brand) && keep.Year(b.Year)).Select(Brand));
+        message.Plants.AddRange(result.Plants.Where(p => keep.Owner(p.Brand) && keep.Year(p.Year)).Select(Plant));
+        return message;
+    }
+
+    public static Wire.CellResult Cell(CellResult c) => new()
+    {
+        Owner = c.Owner,
+        IsCompetitor = c.IsCompetitor,
+        Market = c.Market,
+        Year = c.Year,
+        BevUnits = c.BevUnits,
+        PhevUnits = c.PhevUnits,
+        OtherUnits = c.OtherUnits,
+        ShareOfMarket = c.ShareOfMarket,
+        ShareOfNev = c.ShareOfNev,
+        AveragePriceUsd = c.AveragePriceUsd,
+        RevenueUsd = c.RevenueUsd,
+        GrossMarginUsd = c.GrossMarginUsd,
+        TariffPaidUsd = c.TariffPaidUsd,
+        LocallyBuiltShare = c.LocallyBuiltShare,
+        CapacityUtilisation = c.CapacityUtilisation,
+        ChinaBuiltUnits = c.ChinaBuiltUnits,
+        ChinaBuiltNevUnits = c.ChinaBuiltNevUnits,
+        UnmetUnits = c.UnmetUnits,
+    };
+
+    public static Wire.MarketYearResult Market(MarketYearResult m) => new()
+    {
+        Market = m.Market,
+        Year = m.Year,
+        TotalUnits = m.TotalUnits,
+        BevUnits = m.BevUnits,
+        PhevUnits = m.PhevUnits,
+        ChineseUnits = m.ChineseUnits,
+        ChineseNevUnits = m.ChineseNevUnits,
+        PublicChargers = m.PublicChargers,
+        TariffPaidUsd = m.TariffPaidUsd,
+    };
+
+    public static Wire.BrandYearResult Brand(BrandYearResult b) => new()
+    {
+        Brand = b.Brand,
+        Year = b.Year,
+        Units = b.Units,
+        NevUnits = b.NevUnits,
+        RevenueUsd = b.RevenueUsd,
+        GrossMarginUsd = b.GrossMarginUsd,
+        TariffPaidUsd = b.TariffPaidUsd,
+        ChinaBuiltUnits = b.ChinaBuiltUnits,
+        ChinaBuiltNevUnits = b.ChinaBuiltNevUnits,
+        LocallyBuiltUnits = b.LocallyBuiltUnits,
+        UnmetUnits = b.UnmetUnits,
+    };
+
+    public static Wire.PlantYearResult Plant(PlantYearResult p) => new()
+    {
+        Plant = p.Plant,
+        Brand = p.Brand,
+        Year = p.Year,
+        Units = p.Units,
+        Capacity = p.Capacity,
+    };
+
+    public static Wire.CellChange Change(CellChange c) => new()
+    {
+        Owner = c.Owner,
+        IsCompetitor = c.IsCompetitor,
+        Market = c.Market,
+        Year = c.Year,
+        BaseUnits = c.BaseUnits,
+        ScenarioUnits = c.ScenarioUnits,
+        BaseShare = c.BaseShare,
+        ScenarioShare = c.ScenarioShare,
+        BaseGrossMarginUsd = c.BaseGrossMarginUsd,
+        ScenarioGrossMarginUsd = c.ScenarioGrossMarginUsd,
+        BaseTariffPaidUsd = c.BaseTariffPaidUsd,
+        ScenarioTariffPaidUsd = c.ScenarioTariffPaidUsd,
+    };
+
+    public static Wire.ExplainedCell Explained(ExplainedCell c)
+    {
+        var message = new Wire.ExplainedCell
+        {
+            Owner = c.Owner,
+            IsCompetitor = c.IsCompetitor,
+            Market = c.Market,
+            Year = c.Year,
+            BaseValue = c.BaseValue,
+            ScenarioValue = c.ScenarioValue,
+        };
+        message.ByDriver.AddRange(c.ByDriver);
+        return message;
+    }
+
+    public static Wire.Driver Driver(Driver driver) => driver switch
+    {
+        Model.Scenarios.Driver.Tariff => Wire.Driver.Tariff,
+        Model.Scenarios.Driver.Price => Wire.Driver.Price,
+        Model.Scenarios.Driver.PlantRoute => Wire.Driver.PlantRoute,
+        Model.Scenarios.Driver.Channel => Wire.Driver.Channel,
+        Model.Scenarios.Driver.Infrastructure => Wire.Driver.Infrastructure,
+        Model.Scenarios.Driver.Demand => Wire.Driver.Demand,
+        _ => Wire.Driver.Competitor,
+    };
+
+    public static ExplainedMetric Metric(Wire.ExplainedMetric metric) => metric switch
+    {
+        Wire.ExplainedMetric.Revenue => ExplainedMetric.Revenue,
+        Wire.ExplainedMetric.GrossMargin => ExplainedMetric.GrossMargin,
+        Wire.ExplainedMetric.TariffPaid => ExplainedMetric.TariffPaid,
+        _ => ExplainedMetric.Units,
+    };
+
+    public static Wire.ExplainedMetric Metric(ExplainedMetric metric) => metric switch
+    {
+        ExplainedMetric.Revenue => Wire.ExplainedMetric.Revenue,
+        ExplainedMetric.GrossMargin => Wire.ExplainedMetric.GrossMargin,
+        ExplainedMetric.TariffPaid => Wire.ExplainedMetric.TariffPaid,
+        _ => Wire.ExplainedMetric.Units,
+    };
+
+    public static Wire.BatchStatus Status(BatchStatus s)
+    {
+        var message = new Wire.BatchStatus
+        {
+            BatchId = s.Id,
+            Name = s.Name,
+            State = s.State switch
+            {
+                BatchState.Completed => Wire.BatchState.Completed,
+                BatchState.Cancelled => Wire.BatchState.Cancelled,
+                _ => Wire.BatchState.Running,
+            },
+            Total = s.Total,
+            Completed = s.Completed,
+            Failed = s.Failed,
+            DatasetVersion = s.DatasetVersion,
+            CreatedAt = Iso(s.CreatedAt),
+            FinishedAt = s.FinishedAt is { } finished ? Iso(finished) : "",
+            ChunkSize = s.ChunkSize,
+        };
+        message.Metrics.AddRange(s.Metrics);
+        foreach (var (silo, items) in s.ItemsBySilo ?? System.Collections.Immutable.ImmutableDictionary<string, long>.Empty)
+        {
+            message.ItemsBySilo[silo] = items;
+        }
+        return message;
+    }
+
+    public static Wire.BatchItemResult Item(BatchItemResult r)
+    {
+        var message = new Wire.BatchItemResult
+        {
+            Index = r.Index,
+            Label = r.Label,
+            DatasetVersion = r.DatasetVersion,
+            Error = r.Error ?? "",
+        };
+        message.Values.AddRange(r.Values);
+        if (!r.BaseValues.IsDefault)
+        {
+            message.BaseValues.AddRange(r.BaseValues);
+        }
+        return message;
+    }
+
+    public static Wire.Quantiles Quantiles(Quantiles q) => new() { P10 = q.P10, P50 = q.P50, P90 = q.P90, Mean = q.Mean };
+
+    public static string Iso(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>A result filter: empty lists keep everything.</summary>
+    internal sealed record Filter(HashSet<string>? Owners, HashSet<string>? Markets, HashSet<int>? Years, bool BrandsOnly)
+    {
+        public static Filter Of(Wire.ResultFilter? filter) => new(
+            filter is { Owners.Count: > 0 } ? [.. filter.Owners] : null,
+            filter is { Markets.Count: > 0 } ? [.. filter.Markets] : null,
+            filter is { Years.Count: > 0 } ? [.. filter.Years] : null,
+            filter?.BrandsOnly ?? false);
+
+        public bool Owner(string owner) => Owners is null || Owners.Contains(owner);
+
+        public bool Market(string market) => Markets is null || Markets.Contains(market);
+
+        public bool Year(int year) => Years is null || Years.Contains(year);
+
+        public bool Cell(string owner, bool competitor, string market, int year) =>
+            Owner(owner) && Market(market) && Year(year) && !(BrandsOnly && competitor);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using NevGrains.Api.V1;
+using NevGrains.Contracts.Batches;
+using NevGrains.Contracts.Data;
+using NevGrains.Model.Data;
+
+namespace NevGrains.Gateway.Services;
+
+/// <summary>Data changes (validated against the whole dataset, version-checked) and the cluster's state.</summary>
+[Authorize(Policy = Security.Roles.Admin)]
+public sealed class AdminApi(IGrainFactory grains) : AdminService.AdminServiceBase
+{
+    private IDatasetGrain Dataset => grains.GetGrain<IDatasetGrain>(IDatasetGrain.Key);
+
+    public override async Task<UpdateMarketResponse> UpdateMarket(UpdateMarketRequest request, ServerCallContext context)
+    {
+        var market = Parse<MarketData>(request.Json);
+        var written = await Dataset.UpdateMarket(market, request.ExpectedVersion, context.Caller());
+        return new UpdateMarketResponse { Version = written.Version, DatasetVersion = written.DatasetVersion };
+    }
+
+    public override async Task<UpdateBrandResponse> UpdateBrand(UpdateBrandRequest request, ServerCallContext context)
+    {
+        var brand = Parse<BrandData>(request.Json);
+        var written = await Dataset.UpdateBrand(brand, request.ExpectedVersion, context.Caller());
+        return new UpdateBrandResponse { Version = written.Version, DatasetVersion = written.DatasetVersion };
+    }
+
+    public override async Task<ImportBaselineResponse> ImportBaseline(ImportBaselineRequest request, ServerCallContext context)
+    {
+        var dataset = DatasetLoader.Read(request.Files, out var issues);
+        if (dataset is null || issues.Count > 0)
+        {
+            throw new DatasetException(issues.Count > 0 ? issues : [new DataIssue("files", "dataset", "(files)", "no dataset in the request")]);
+        }
+        var info = await Dataset.Import(dataset, context.Caller());
+        return new ImportBaselineResponse { DatasetVersion = info.Version };
+    }
+
+    public override async Task<GetClusterStatusResponse> GetClusterStatus(GetClusterStatusRequest request, ServerCallContext context)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: true);
+        var statistics = await management.GetRuntimeStatistics([.. hosts.Select(h => h.SiloAddress)]);
+        var running = await grains.GetGrain<IBatchRegistryGrain>(IBatchRegistryGrain.Key).Running();
+        var response = new GetClusterStatusResponse
+        {
+            DatasetVersion = (await Dataset.GetInfo()).Version,
+            RunningBatches = running.Length,
+            PendingItems = running.Sum(b => Math.Max(0, b.Total - b.Completed)),
+        };
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            response.Silos.Add(new SiloInfo
+            {
+                Address = hosts[i].SiloAddress.ToString(),
+                Status = hosts[i].Status.ToString(),
+                Name = hosts[i].SiloName ?? "",
+                Activations = statistics[i].ActivationCount,
+                CpuUsage = statistics[i].EnvironmentStatistics.FilteredCpuUsagePercentage,
+            });
+        }
+        return response;
+    }
+
+    private static T Parse<T>(string json) where T : class
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw Require.Invalid("json", "missing");
+        }
+        try
+        {
+            return DatasetJson.Deserialize<T>(json);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? "json" + path.TrimStart('$') : "json";
+            throw Require.Invalid(where, ex.Message.Split(" Path:")[0]);
+        }
+    }
+}

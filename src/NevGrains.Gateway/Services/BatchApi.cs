@@ -1,0 +1,154 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using NevGrains.Api.V1;
+using NevGrains.Contracts.Batches;
+using NevGrains.Gateway.Hosting;
+using NevGrains.Gateway.Mapping;
+using Domain = NevGrains.Contracts.Batches;
+
+namespace NevGrains.Gateway.Services;
+
+/// <summary>
+/// Durable batches. Results are read chunk by chunk from the chunk grains, so a stream of 100,000 results holds one chunk in
+/// memory at a time, and a client that lost its stream resumes from the next index.
+/// </summary>
+[Authorize(Policy = Security.Roles.Planner)]
+public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> options) : BatchService.BatchServiceBase
+{
+    private static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(1);
+
+    public override async Task<SubmitBatchResponse> SubmitBatch(SubmitBatchRequest request, ServerCallContext context) =>
+        new() { Status = ResponseMapper.Status(await Submit(request.BatchId, request.Spec, request.DatasetVersion, context)) };
+
+    public override async Task<GetBatchResponse> GetBatch(GetBatchRequest request, ServerCallContext context) =>
+        new() { Status = ResponseMapper.Status(await Owned(request.BatchId, context)) };
+
+    public override async Task<CancelBatchResponse> CancelBatch(CancelBatchRequest request, ServerCallContext context)
+    {
+        await Owned(request.BatchId, context);
+        var status = await grains.GetGrain<IBatchGrain>(request.BatchId).Cancel();
+        return new CancelBatchResponse { Status = ResponseMapper.Status(status) };
+    }
+
+    public override async Task StreamBatchResults(StreamBatchResultsRequest request, IServerStreamWriter<StreamBatchResultsResponse> responseStream,
+        ServerCallContext context)
+    {
+        var status = await Owned(request.BatchId, context);
+        await Stream(status, request.FromIndex, r => responseStream.WriteAsync(new StreamBatchResultsResponse { Result = r }, context.CancellationToken), context);
+    }
+
+    public override async Task RunBatchStream(RunBatchStreamRequest request, IServerStreamWriter<RunBatchStreamResponse> responseStream, ServerCallContext context)
+    {
+        var status = await Submit(request.BatchId, request.Spec, request.DatasetVersion, context);
+        await responseStream.WriteAsync(new RunBatchStreamResponse { Status = ResponseMapper.Status(status) }, context.CancellationToken);
+        await Stream(status, request.FromIndex, r => responseStream.WriteAsync(new RunBatchStreamResponse { Result = r }, context.CancellationToken), context);
+    }
+
+    private async Task<Domain.BatchStatus> Submit(string id, Api.V1.BatchSpec? spec, string datasetVersion, ServerCallContext context)
+    {
+        Require.Id(id, "batchId");
+        var model = Map(spec, datasetVersion);
+        var limits = options.Value.Limits;
+        if (model.ItemCount > limits.MaxBatchItems)
+        {
+            throw new LimitExceededException($"{model.ItemCount} items; at most {limits.MaxBatchItems} in one batch");
+        }
+        var batch = grains.GetGrain<IBatchGrain>(id);
+        if (await batch.GetStatus() is { } existing)
+        {
+            EnsureOwner(existing, context);
+            return existing;
+        }
+        var caller = context.Caller();
+        var running = await grains.GetGrain<IBatchRegistryGrain>(IBatchRegistryGrain.Key).Running();
+        if (running.Count(b => b.Owner == caller) >= limits.MaxConcurrentBatchesPerCaller)
+        {
+            throw new LimitExceededException($"{caller} already runs {limits.MaxConcurrentBatchesPerCaller} batches; wait for one to finish or cancel one");
+        }
+        var path = model.Kind == BatchKind.Scenarios ? "spec.scenarios" : "spec";
+        var submitted = await CallerContext.Prefixed(path, () => batch.Submit(model, caller));
+        Telemetry.BatchesSubmitted.Add(1, new KeyValuePair<string, object?>("kind", model.Kind.ToString()));
+        return submitted;
+    }
+
+    private static Domain.BatchSpec Map(Api.V1.BatchSpec? spec, string datasetVersion)
+    {
+        if (spec is null)
+        {
+            throw Require.Invalid("spec", "missing");
+        }
+        var version = CallerContext.Version(datasetVersion);
+        var chunk = spec.ChunkSize;
+        return spec.ItemsCase switch
+        {
+            Api.V1.BatchSpec.ItemsOneofCase.Scenarios => new Domain.BatchSpec(spec.Name, BatchKind.Scenarios,
+                RequestMapper.Metrics(spec.Scenarios.Metrics, "spec.scenarios.metrics"), MapScenarios(spec.Scenarios), DatasetVersion: version, ChunkSize: chunk),
+            Api.V1.BatchSpec.ItemsOneofCase.Sweep => new Domain.BatchSpec(spec.Name, BatchKind.Sweep,
+                Sweep: RequestMapper.Sweep(spec.Sweep, "spec.sweep"), DatasetVersion: version, ChunkSize: chunk),
+            Api.V1.BatchSpec.ItemsOneofCase.MonteCarlo => new Domain.BatchSpec(spec.Name, BatchKind.MonteCarlo,
+                MonteCarlo: RequestMapper.MonteCarlo(spec.MonteCarlo, "spec.monteCarlo"), DatasetVersion: version, ChunkSize: chunk),
+            _ => throw Require.Invalid("spec.items", "set scenarios, sweep or monteCarlo"),
+        };
+    }
+
+    private static System.Collections.Immutable.ImmutableArray<Model.Scenarios.Scenario> MapScenarios(ScenarioList list)
+    {
+        var mapper = new RequestMapper();
+        var scenarios = list.Scenarios.Select((s, i) => mapper.MapScenario(s, $"spec.scenarios.scenarios[{i}]")).ToList();
+        mapper.ThrowIfInvalid();
+        return [.. scenarios];
+    }
+
+    private async Task<Domain.BatchStatus> Owned(string id, ServerCallContext context)
+    {
+        Require.Id(id, "batchId");
+        var status = await grains.GetGrain<IBatchGrain>(id).GetStatus() ?? throw new NevGrains.Contracts.Data.NotFoundException("batch", id);
+        EnsureOwner(status, context);
+        return status;
+    }
+
+    private static void EnsureOwner(Domain.BatchStatus status, ServerCallContext context)
+    {
+        if (status.Owner != context.Caller() && !context.IsAdmin())
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"batch '{status.Id}' belongs to another caller"));
+        }
+    }
+
+    /// <summary>Writes results in index order from <paramref name="from"/>, waiting for chunks still running.</summary>
+    private async Task Stream(Domain.BatchStatus status, long from, Func<Api.V1.BatchItemResult, Task> write, ServerCallContext context)
+    {
+        if (from < 0)
+        {
+            throw Require.Invalid("fromIndex", $"{from} is negative");
+        }
+        var chunks = (int)((status.Total + status.ChunkSize - 1) / status.ChunkSize);
+        var poll = TimeSpan.FromMilliseconds(50);
+        for (var chunk = (int)(from / Math.Max(1, status.ChunkSize)); chunk < chunks;)
+        {
+            var results = await grains.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(status.Id, chunk)).GetResults();
+            if (results.IsDefaultOrEmpty)
+            {
+                var now = await grains.GetGrain<IBatchGrain>(status.Id).GetStatus();
+                if (now is null || now.State == Domain.BatchState.Cancelled)
+                {
+                    chunk++; // a cancelled batch has gaps: stream what exists
+                    continue;
+                }
+                await Task.Delay(poll, context.CancellationToken);
+                poll = TimeSpan.FromMilliseconds(Math.Min(MaxPoll.TotalMilliseconds, poll.TotalMilliseconds * 2));
+                continue;
+            }
+            poll = TimeSpan.FromMilliseconds(50);
+            foreach (var result in results)
+            {
+                if (result.Index >= from)
+                {
+                    await write(ResponseMapper.Item(result));
+                }
+            }
+            chunk++;
+        }
+    }
+}

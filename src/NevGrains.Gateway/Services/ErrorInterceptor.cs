@@ -1,0 +1,85 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using NevGrains.Contracts.Data;
+using NevGrains.Model.Data;
+using NevGrains.Model.Scenarios;
+using Orleans.Storage;
+
+namespace NevGrains.Gateway.Services;
+
+/// <summary>A limit of the caller's was reached (batch size, concurrent batches, experiment size).</summary>
+public sealed class LimitExceededException(string message) : Exception(message);
+
+/// <summary>
+/// Maps what goes wrong behind a call to a gRPC status a caller can act on; internals (stack traces, exception types) never
+/// leave the gateway. Invalid input names the field in the message and lists every issue in the <c>nevgrains-issues</c> trailer.
+/// </summary>
+public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private RpcException Map(Exception exception, ServerCallContext context)
+    {
+        switch (exception)
+        {
+            case ScenarioException invalid:
+                var trailers = new Metadata { { "nevgrains-issues", Ascii(string.Join("; ", invalid.Issues.Select(i => i.ToString()))) } };
+                return new RpcException(new Status(StatusCode.InvalidArgument, invalid.Issues.IsDefaultOrEmpty ? invalid.Message : Describe(invalid)), trailers);
+            case DataValidationException data:
+                return new RpcException(new Status(StatusCode.InvalidArgument, data.Message),
+                    new Metadata { { "nevgrains-issues", Ascii(string.Join("; ", data.Issues)) } });
+            case DatasetException dataset:
+                return new RpcException(new Status(StatusCode.InvalidArgument, dataset.Message));
+            case NotFoundException missing:
+                return new RpcException(new Status(StatusCode.NotFound, missing.Message));
+            case VersionConflictException conflict:
+                return new RpcException(new Status(StatusCode.Aborted, conflict.Message));
+            case InconsistentStateException:
+                return new RpcException(new Status(StatusCode.Aborted, "the entity was changed concurrently; read it again and retry"));
+            case LimitExceededException limit:
+                return new RpcException(new Status(StatusCode.ResourceExhausted, limit.Message));
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new Status(context.Deadline < DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled"));
+            case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Azure.RequestFailedException or IOException
+                or OrleansException:
+                logger.LogWarning(exception, "{Method}: the cluster or its storage is unavailable", context.Method);
+                return new RpcException(new Status(StatusCode.Unavailable, "the cluster or its storage is unavailable; retry later"));
+            default:
+                var id = Guid.NewGuid().ToString("N")[..12];
+                logger.LogError(exception, "{Method}: internal error {ErrorId}", context.Method, id);
+                return new RpcException(new Status(StatusCode.Internal, $"internal error {id}"));
+        }
+    }
+
+    private static string Describe(ScenarioException invalid) =>
+        invalid.Issues.Length == 1
+            ? $"{invalid.Issues[0].Field}: {invalid.Issues[0].Message}"
+            : $"{invalid.Issues[0].Field}: {invalid.Issues[0].Message} (and {invalid.Issues.Length - 1} more issue(s))";
+
+    // gRPC metadata values are ASCII.
+    private static string Ascii(string text) => new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').Take(4_000).ToArray());
+}
