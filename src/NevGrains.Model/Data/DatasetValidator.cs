@@ -40,6 +40,8 @@ public static partial class DatasetValidator
         private readonly HashSet<string> _marketIds = new(StringComparer.Ordinal);
         private readonly HashSet<string> _brandIds = new(StringComparer.Ordinal);
         private readonly HashSet<string> _competitorIds = new(StringComparer.Ordinal);
+        // Plant levers name a plant by id alone, so plant ids are unique across brands.
+        private readonly HashSet<string> _plantIds = new(StringComparer.Ordinal);
         private readonly HashSet<string> _regionIds = new(StringComparer.Ordinal);
         private readonly HashSet<string> _unionIds = new(StringComparer.Ordinal);
         private readonly HashSet<string> _currencies = new(StringComparer.Ordinal);
@@ -321,13 +323,12 @@ public static partial class DatasetValidator
                 Point(offer.RangeKm, field + ".rangeKm", Range.Positive, "km");
                 Point(offer.BatteryKwh, field + ".batteryKwh", Range.NonNegative, "kWh");
             }
-            var plantIds = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (plant, i) in brand.Plants.OrEmpty().Select((x, i) => (x, i)))
             {
                 var field = $"plants[{i}]";
-                if (!IdPattern().IsMatch(plant.Id ?? "") || !plantIds.Add(plant.Id ?? ""))
+                if (!IdPattern().IsMatch(plant.Id ?? "") || !_plantIds.Add(plant.Id ?? ""))
                 {
-                    Error(field + ".id", $"plant id '{plant.Id}' is invalid or duplicate");
+                    Error(field + ".id", $"plant id '{plant.Id}' is invalid or used by another plant");
                 }
                 if (!CountryPattern().IsMatch(plant.Country ?? ""))
                 {

@@ -40,6 +40,18 @@ public sealed class DatasetValidatorTests
     }
 
     [Fact]
+    public void A_plant_id_used_by_two_brands_is_reported()
+    {
+        var owner = Valid.Brands.First(b => !b.Plants.IsDefaultOrEmpty);
+        var other = Valid.Brands.First(b => b.Id != owner.Id && !b.Plants.IsDefaultOrEmpty);
+        var changed = other with { Plants = other.Plants.SetItem(0, other.Plants[0] with { Id = owner.Plants[0].Id }) };
+
+        var report = DatasetValidator.Validate(Valid.WithBrand(changed));
+
+        Assert.Contains(report.Errors, e => e.Field == "plants[0].id" && e.Message.Contains(owner.Plants[0].Id));
+    }
+
+    [Fact]
     public void An_unknown_market_id_in_a_brand_is_reported()
     {
         var brand = Valid.Brands[0];
