@@ -115,6 +115,7 @@ public static class GatewayHosting
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<MalformedRequestMiddleware>();
         app.MapGrpcService<CatalogApi>();
         app.MapGrpcService<ScenarioApi>();
         app.MapGrpcService<BatchApi>();

@@ -1,6 +1,8 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using NevGrains.Contracts.Data;
+using NevGrains.Gateway.Mapping;
 using NevGrains.Model.Data;
 using NevGrains.Model.Scenarios;
 using Orleans.Storage;
@@ -25,7 +27,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Map(ex, context);
+            throw Map(ex, request, context);
         }
     }
 
@@ -38,15 +40,16 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Map(ex, context);
+            throw Map(ex, request, context);
         }
     }
 
-    private RpcException Map(Exception exception, ServerCallContext context)
+    private RpcException Map(Exception exception, object request, ServerCallContext context)
     {
         switch (exception)
         {
-            case ScenarioException invalid:
+            case ScenarioException raw:
+                var invalid = request is IMessage message && !raw.Issues.IsDefaultOrEmpty ? InRequestTerms(raw, message) : raw;
                 var trailers = new Metadata { { "nevgrains-issues", Ascii(string.Join("; ", invalid.Issues.Select(i => i.ToString()))) } };
                 return new RpcException(new Status(StatusCode.InvalidArgument, invalid.Issues.IsDefaultOrEmpty ? invalid.Message : Describe(invalid)), trailers);
             case DataValidationException data:
@@ -74,6 +77,9 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return new RpcException(new Status(StatusCode.Internal, $"internal error {id}"));
         }
     }
+
+    private static ScenarioException InRequestTerms(ScenarioException invalid, IMessage request) =>
+        new([.. invalid.Issues.Select(i => i with { Field = ProtoFieldPath.Resolve(request, i.Field) })]);
 
     private static string Describe(ScenarioException invalid) =>
         invalid.Issues.Length == 1
