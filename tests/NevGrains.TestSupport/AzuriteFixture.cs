@@ -32,9 +32,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             await Run("npm", "ci --no-audit --no-fund --loglevel=error", tool, TimeSpan.FromMinutes(5));
         }
-        BlobPort = FreePort();
-        var queuePort = FreePort();
-        TablePort = FreePort();
+        BlobPort = LoopbackPorts.Free();
+        var queuePort = LoopbackPorts.Free();
+        TablePort = LoopbackPorts.Free();
         Directory.CreateDirectory(_data);
         var start = new ProcessStartInfo(executable,
             $"--blobHost 127.0.0.1 --blobPort {BlobPort} --queueHost 127.0.0.1 --queuePort {queuePort} --tableHost 127.0.0.1 --tablePort {TablePort} " +
@@ -139,15 +139,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             return false;
         }
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task Run(string file, string arguments, string directory, TimeSpan timeout)

@@ -1,0 +1,158 @@
+using System.Buffers.Binary;
+using System.Net;
+using Google.Protobuf;
+using Grpc.Core;
+using NevGrains.Api.V1;
+using NevGrains.Gateway.Tests.Support;
+
+namespace NevGrains.Gateway.Tests.Services;
+
+/// <summary>Bad input gets a status that names what is wrong, and the service keeps serving afterwards.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class BadInputTests(GatewayFixture gateway)
+{
+    private readonly ScenarioService.ScenarioServiceClient scenarios = gateway.Scenarios();
+
+    public static TheoryData<string, Scenario, string> InvalidScenarios() => new()
+    {
+        { "NaN rate", Requests.EuTariff(double.NaN), "scenario.levers[0].tariff.rate" },
+        { "negative tariff", Requests.EuTariff(-0.1), "scenario.levers[0].tariff.rate" },
+        { "infinite tariff", Requests.EuTariff(double.PositiveInfinity), "scenario.levers[0].tariff.rate" },
+        { "horizon too far", new Scenario { Name = "far", Horizon = 2100 }, "scenario.horizon" },
+        { "horizon before the base year", new Scenario { Name = "past", Horizon = 2019 }, "scenario.horizon" },
+        { "unknown brand in a lever", new Scenario { Name = "x", Levers = { new Lever { Price = new PriceLever { Brand = "tesla", Change = -0.1, FromYear = 2027 } } } }, "scenario.levers[0].price.brand" },
+        { "unknown plant", new Scenario { Name = "x", Levers = { new Lever { Plant = new PlantLever { Plant = "byd-mars", StartDelayMonths = 6 } } } }, "scenario.levers[0].plant.plant" },
+        { "lever with no kind", new Scenario { Name = "x", Levers = { new Lever() } }, "scenario.levers[0]" },
+        { "unknown parameter", new Scenario { Name = "x", Parameters = { ["demand.noSuchThing"] = 1 } }, "scenario.parameters.demand.noSuchThing" },
+        { "date outside the horizon", new Scenario { Name = "x", Horizon = 2027, Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "2035-01-01" } } } }, "scenario.levers[0].tariff.from" },
+        { "malformed date", new Scenario { Name = "x", Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "next year" } } } }, "scenario.levers[0].tariff.from" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidScenarios))]
+    public async Task An_invalid_scenario_is_an_invalid_argument_naming_the_field(string what, Scenario scenario, string field)
+    {
+        var error = await RpcAssert.Fails(StatusCode.InvalidArgument,
+            () => scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = scenario }).ResponseAsync);
+
+        Assert.True(error.Status.Detail.StartsWith(field + ":", StringComparison.Ordinal), $"{what}: '{error.Status.Detail}' should name {field}");
+        Assert.Contains(field, error.Trailers.GetValue("nevgrains-issues") ?? "", StringComparison.Ordinal);
+        await StillServing();
+    }
+
+    [Fact]
+    public async Task Every_issue_of_a_request_is_listed()
+    {
+        var scenario = new Scenario
+        {
+            Name = "many",
+            Horizon = 2100,
+            Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = -1, From = "2026-01-01" } } },
+        };
+
+        var error = await RpcAssert.Fails(StatusCode.InvalidArgument,
+            () => scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = scenario }).ResponseAsync);
+
+        Assert.Contains("more issue", error.Status.Detail, StringComparison.Ordinal);
+        var issues = error.Trailers.GetValue("nevgrains-issues")!;
+        Assert.Contains("scenario.horizon", issues, StringComparison.Ordinal);
+        Assert.Contains("scenario.levers[0].tariff.rate", issues, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_scenario_is_named()
+    {
+        var error = await RpcAssert.Fails(StatusCode.InvalidArgument, () => scenarios.RunScenarioAsync(new RunScenarioRequest()).ResponseAsync);
+        Assert.StartsWith("scenario:", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_over_the_size_limit_is_refused()
+    {
+        var huge = new Scenario { Name = "huge", Description = new string('x', GatewayFixture.MaxReceiveMessageBytes + 10) };
+
+        await RpcAssert.Fails(StatusCode.ResourceExhausted, () => scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = huge }).ResponseAsync);
+        await StillServing();
+    }
+
+    [Fact]
+    public async Task A_truncated_message_is_refused_without_internals()
+    {
+        var whole = new RunScenarioRequest { Scenario = Requests.SzegedLateWithMinimumPrice() }.ToByteArray();
+
+        var (status, message) = await SendRaw(Frame(whole[..(whole.Length / 2)]));
+
+        Assert.Equal(StatusCode.InvalidArgument, status);
+        Assert.StartsWith("request: not a valid nevgrains.v1.RunScenarioRequest", message, StringComparison.Ordinal);
+        await StillServing();
+    }
+
+    [Fact]
+    public async Task A_frame_shorter_than_its_header_says_is_refused()
+    {
+        var whole = new RunScenarioRequest { Scenario = Requests.SzegedLateWithMinimumPrice() }.ToByteArray();
+        var frame = Frame(whole);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)whole.Length + 100);
+
+        var (status, message) = await SendRaw(frame);
+
+        Assert.Equal(StatusCode.InvalidArgument, status);
+        Assert.StartsWith("request: truncated message", message, StringComparison.Ordinal);
+        await StillServing();
+    }
+
+    [Fact]
+    public async Task Random_bytes_are_refused_and_the_service_keeps_serving()
+    {
+        var random = new Random(20261128);
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var bytes = new byte[random.Next(1, 512)];
+            random.NextBytes(bytes);
+
+            var (status, message) = await SendRaw(Frame(bytes));
+
+            // Either the bytes do not parse, or they parse into a request the validator rejects.
+            Assert.True(status == StatusCode.InvalidArgument, $"attempt {attempt}: {status} {message}");
+            Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+        }
+        await StillServing();
+    }
+
+    private async Task StillServing()
+    {
+        var response = await gateway.Catalog().GetDatasetInfoAsync(new GetDatasetInfoRequest());
+        Assert.False(string.IsNullOrEmpty(response.Version));
+    }
+
+    private static byte[] Frame(byte[] payload)
+    {
+        var frame = new byte[payload.Length + 5];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
+        payload.CopyTo(frame, 5);
+        return frame;
+    }
+
+    /// <summary>Posts raw bytes as a gRPC call to RunScenario over HTTP/2, as a broken or hostile client would.</summary>
+    private async Task<(StatusCode Status, string Message)> SendRaw(byte[] body)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Host.Address, "/nevgrains.v1.ScenarioService/RunScenario"))
+        {
+            Content = new ByteArrayContent(body),
+            Version = HttpVersion.Version20, // plaintext HTTP/2 with prior knowledge, as gRPC clients speak it
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.Add("x-api-key", Keys.Planner);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        var status = Header(response, "grpc-status") ?? throw new InvalidOperationException($"no grpc-status (HTTP {(int)response.StatusCode} {response.Headers} {response.Content.Headers})");
+        return ((StatusCode)int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), Uri.UnescapeDataString(Header(response, "grpc-message") ?? ""));
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.TrailingHeaders.TryGetValues(name, out var trailing) ? trailing.First()
+        : response.Headers.TryGetValues(name, out var leading) ? leading.First()
+        : null;
+}

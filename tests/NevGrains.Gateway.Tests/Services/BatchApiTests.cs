@@ -1,0 +1,160 @@
+using Grpc.Core;
+using NevGrains.Api.V1;
+using NevGrains.Gateway.Tests.Support;
+
+namespace NevGrains.Gateway.Tests.Services;
+
+[Collection(GatewayCollection.Name)]
+public sealed class BatchApiTests(GatewayFixture gateway)
+{
+    private readonly BatchService.BatchServiceClient batches = gateway.Batches();
+
+    [Fact]
+    public async Task A_submitted_batch_streams_every_result_in_order_and_resumes_from_an_offset()
+    {
+        var id = NewId();
+        var submitted = await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.ScenarioBatch(5) });
+        Assert.Equal(5, submitted.Status.Total);
+        Assert.Equal(2, submitted.Status.ChunkSize);
+
+        var all = await ReadAll(batches.StreamBatchResults(new StreamBatchResultsRequest { BatchId = id }));
+        var resumed = await ReadAll(batches.StreamBatchResults(new StreamBatchResultsRequest { BatchId = id, FromIndex = 3 }));
+
+        Assert.Equal([0, 1, 2, 3, 4], all.Select(r => r.Index));
+        Assert.All(all, r => Assert.True(string.IsNullOrEmpty(r.Error), r.Error));
+        Assert.Equal("eu-duty-0", all[0].Label);
+        // A higher EU duty never raises BYD's EU volume.
+        var units = all.Select(r => r.Values.Single()).ToList();
+        Assert.True(units.Zip(units.Skip(1)).All(p => p.Second <= p.First + 1e-6), string.Join(", ", units));
+        Assert.Equal([3, 4], resumed.Select(r => r.Index));
+        Assert.Equal(all[3].Values, resumed[0].Values);
+
+        var status = await batches.GetBatchAsync(new GetBatchRequest { BatchId = id });
+        Assert.Equal(BatchState.Completed, status.Status.State);
+        Assert.Equal(5, status.Status.Completed);
+    }
+
+    [Fact]
+    public async Task A_streaming_run_sends_the_status_first_then_each_result()
+    {
+        using var call = batches.RunBatchStream(new RunBatchStreamRequest { BatchId = NewId(), Spec = Requests.SweepBatch(12) });
+
+        var events = new List<RunBatchStreamResponse>();
+        await foreach (var item in call.ResponseStream.ReadAllAsync())
+        {
+            events.Add(item);
+        }
+
+        Assert.Equal(RunBatchStreamResponse.EventOneofCase.Status, events[0].EventCase);
+        Assert.Equal(12, events[0].Status.Total);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), events.Skip(1).Select(e => e.Result.Index));
+    }
+
+    [Fact]
+    public async Task Submitting_the_same_id_again_returns_the_same_batch()
+    {
+        var id = NewId();
+        var first = await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.ScenarioBatch(2) });
+        var again = await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.ScenarioBatch(2) });
+
+        Assert.Equal(first.Status.CreatedAt, again.Status.CreatedAt);
+        Assert.Equal(2, again.Status.Total);
+    }
+
+    [Fact]
+    public async Task A_cancelled_batch_stops_and_says_so()
+    {
+        var id = NewId();
+        await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.SweepBatch(300) });
+
+        var cancelled = await batches.CancelBatchAsync(new CancelBatchRequest { BatchId = id });
+
+        Assert.Equal(BatchState.Cancelled, cancelled.Status.State);
+        var later = await batches.GetBatchAsync(new GetBatchRequest { BatchId = id });
+        Assert.Equal(BatchState.Cancelled, later.Status.State);
+        Assert.True(later.Status.Completed < 300);
+    }
+
+    [Fact]
+    public async Task Another_caller_cannot_read_or_cancel_a_batch()
+    {
+        var id = NewId();
+        await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.ScenarioBatch(1) });
+        var other = gateway.Batches(Keys.OtherPlanner);
+
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => other.GetBatchAsync(new GetBatchRequest { BatchId = id }).ResponseAsync);
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => other.CancelBatchAsync(new CancelBatchRequest { BatchId = id }).ResponseAsync);
+        // An admin may look at any batch.
+        var seen = await gateway.Batches(Keys.Admin).GetBatchAsync(new GetBatchRequest { BatchId = id });
+        Assert.Equal(id, seen.Status.BatchId);
+    }
+
+    [Fact]
+    public async Task An_unknown_batch_is_not_found()
+    {
+        await RpcAssert.Fails(StatusCode.NotFound, () => batches.GetBatchAsync(new GetBatchRequest { BatchId = "never-submitted" }).ResponseAsync);
+        await RpcAssert.Fails(StatusCode.NotFound, () => ReadAll(batches.StreamBatchResults(new StreamBatchResultsRequest { BatchId = "never-submitted" })));
+    }
+
+    [Fact]
+    public async Task Empty_and_oversized_batches_are_refused()
+    {
+        var empty = new BatchSpec { Name = "empty", Scenarios = new ScenarioList { Metrics = { Requests.BydEuropeUnits() } } };
+        var error = await RpcAssert.Fails(StatusCode.InvalidArgument,
+            () => batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = NewId(), Spec = empty }).ResponseAsync);
+        Assert.StartsWith("spec.scenarios", error.Status.Detail, StringComparison.Ordinal);
+
+        var tooLarge = await RpcAssert.Fails(StatusCode.ResourceExhausted,
+            () => batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = NewId(), Spec = Requests.SweepBatch((int)GatewayFixture.MaxBatchItems + 1) }).ResponseAsync);
+        Assert.Contains(GatewayFixture.MaxBatchItems.ToString(System.Globalization.CultureInfo.InvariantCulture), tooLarge.Status.Detail, StringComparison.Ordinal);
+
+        await RpcAssert.Fails(StatusCode.InvalidArgument, () => batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = NewId() }).ResponseAsync);
+        await RpcAssert.Fails(StatusCode.InvalidArgument,
+            () => batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = "no spaces allowed", Spec = Requests.ScenarioBatch(1) }).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task A_caller_running_too_many_batches_is_told_to_wait()
+    {
+        var caller = gateway.Batches(Keys.OtherPlanner);
+        var running = new List<string>();
+        try
+        {
+            for (var i = 0; i < GatewayFixture.MaxConcurrentBatches; i++)
+            {
+                var id = NewId();
+                await caller.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.SweepBatch(400) });
+                running.Add(id);
+            }
+
+            var error = await RpcAssert.Fails(StatusCode.ResourceExhausted,
+                () => caller.SubmitBatchAsync(new SubmitBatchRequest { BatchId = NewId(), Spec = Requests.SweepBatch(2) }).ResponseAsync);
+            Assert.Contains("petra", error.Status.Detail, StringComparison.Ordinal);
+            // The limit is per caller: another planner still gets through.
+            var id2 = NewId();
+            await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id2, Spec = Requests.ScenarioBatch(1) });
+        }
+        finally
+        {
+            foreach (var id in running)
+            {
+                await caller.CancelBatchAsync(new CancelBatchRequest { BatchId = id });
+            }
+        }
+    }
+
+    private static string NewId() => "t-" + Guid.NewGuid().ToString("N")[..16];
+
+    private static async Task<List<BatchItemResult>> ReadAll(AsyncServerStreamingCall<StreamBatchResultsResponse> call)
+    {
+        using (call)
+        {
+            var results = new List<BatchItemResult>();
+            await foreach (var item in call.ResponseStream.ReadAllAsync())
+            {
+                results.Add(item.Result);
+            }
+            return results;
+        }
+    }
+}
