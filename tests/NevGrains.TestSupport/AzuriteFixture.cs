@@ -30,7 +30,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         var executable = Path.Combine(tool, "node_modules", ".bin", "azurite");
         if (!File.Exists(executable))
         {
-            await Run("npm", "ci --no-audit --no-fund --loglevel=error", tool, TimeSpan.FromMinutes(5));
+            await ExternalProcess.Run("npm", "ci --no-audit --no-fund --loglevel=error", tool, TimeSpan.FromMinutes(5));
         }
         BlobPort = LoopbackPorts.Free();
         var queuePort = LoopbackPorts.Free();
@@ -138,26 +138,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    private static async Task Run(string file, string arguments, string directory, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {arguments} failed in {directory}: {await output}{await error}");
         }
     }
 }
