@@ -9,6 +9,14 @@ public static class NevApp
     public static RootCommand BuildRoot(TextWriter output, TextWriter error)
     {
         var root = new RootCommand("nev: what-if scenarios for Chinese NEV makers abroad (NevGrains)");
+        root.Options.Add(GlobalOptions.Server);
+        root.Options.Add(GlobalOptions.ApiKey);
+        foreach (var command in CatalogCommands.Build(output, error).Concat(ScenarioCommands.Build(output, error)).Concat(ExperimentCommands.Build(output, error)))
+        {
+            root.Subcommands.Add(command);
+        }
+        root.Subcommands.Add(BatchCommands.Build(output, error));
+        root.Subcommands.Add(AdminCommands.Build(output, error));
         root.Subcommands.Add(DataCommands.Build(output, error));
         root.Subcommands.Add(BaselineCommands.BuildSummary(output, error));
         return root;

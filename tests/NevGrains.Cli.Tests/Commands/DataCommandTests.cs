@@ -1,7 +1,7 @@
 using NevGrains.Model.Data;
 using NevGrains.TestSupport;
 
-namespace NevGrains.Cli.Tests;
+namespace NevGrains.Cli.Tests.Commands;
 
 public sealed class DataCommandTests : IDisposable
 {

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using NevGrains.Gateway.Hosting;
+
+namespace NevGrains.Cli.Connection;
+
+/// <summary>
+/// The embedded default: the gateway and one silo in this process, in-memory state, the shipped baseline, listening on a
+/// free 127.0.0.1 port for this process only. Nothing survives the process.
+/// </summary>
+public sealed class EmbeddedService : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private EmbeddedService(WebApplication app, Uri address)
+    {
+        this.app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<EmbeddedService> Start(CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Embedded",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.Sources.Clear(); // the embedded service takes no settings from the current folder
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Kestrel:EndpointDefaults:Protocols"] = "Http2",
+            ["Logging:LogLevel:Default"] = "Error",
+            ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "None",
+            ["NevGrains:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["NevGrains:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["NevGrains:ShutdownTimeout"] = "00:00:02",
+            ["NevGrains:Gateway:Mode"] = "Embedded",
+            ["NevGrains:Gateway:Auth:AllowAnonymousOnLoopback"] = "true",
+        });
+        builder.AddNevGrainsGateway();
+        var app = builder.Build();
+        app.MapNevGrainsGateway();
+        await app.StartAsync(cancellationToken);
+        return new EmbeddedService(app, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
