@@ -16,6 +16,7 @@ public static class NevApp
             root.Subcommands.Add(command);
         }
         root.Subcommands.Add(BatchCommands.Build(output, error));
+        root.Subcommands.Add(ReportCommands.Build(output, error));
         root.Subcommands.Add(AdminCommands.Build(output, error));
         root.Subcommands.Add(DataCommands.Build(output, error));
         root.Subcommands.Add(BaselineCommands.BuildSummary(output, error));

@@ -1,0 +1,161 @@
+using System.CommandLine;
+using Google.Protobuf;
+using NevGrains.Api.V1;
+using NevGrains.Cli.Connection;
+using NevGrains.Cli.Files;
+using NevGrains.Cli.Reports;
+using Spectre.Console;
+
+namespace NevGrains.Cli.Commands;
+
+/// <summary>
+/// <c>nev report FILE</c>: runs a scenario (against its base), a sensitivity, a Monte Carlo or a sweep file and writes its
+/// charts as one self-contained HTML page (and PNGs with <c>--png</c>).
+/// </summary>
+public static class ReportCommands
+{
+    private const int DefaultMarkets = 6;
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A *.scenario.json, *.sensitivity.json, *.montecarlo.json or *.sweep.json file" };
+        var folder = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Folder for the report (default: reports/)",
+            DefaultValueFactory = _ => new DirectoryInfo("reports"),
+        };
+        var png = new Option<bool>("--png") { Description = "Also write each chart as a PNG file" };
+        var owner = new Option<string?>("--owner") { Description = "Scenario reports: the brand to chart (default: the first brand the scenario's levers name)" };
+        var markets = new Option<string[]>("--market")
+        {
+            Description = "Scenario reports: the markets to chart (repeatable; default: the brand's largest markets)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("report", "Charts of a scenario or experiment: share trajectories, units, a tornado, P10-P90 fans, a sweep")
+        {
+            file, folder, png, owner, markets,
+        };
+        command.SetAction((parse, cancellation) => Invocation.Run(parse, output, error, cancellation,
+            () => Read(parse.GetValue(file)!.FullName),
+            async (input, client, console, token) =>
+            {
+                var names = await Names(client, token);
+                var report = new ScenarioReport(Title(input.Message, input.Path), names);
+                switch (input.Message)
+                {
+                    case Scenario scenario:
+                        await AddScenario(report, client, console, input.Path, scenario, parse.GetValue(owner), parse.GetValue(markets) ?? [], token);
+                        break;
+                    case RunSensitivityRequest sensitivity:
+                        var tornado = await Invocation.FromFile(input.Path, "", () => client.Experiments.RunSensitivityAsync(sensitivity, cancellationToken: token).ResponseAsync);
+                        report.AddTornado(tornado, sensitivity.Metric);
+                        break;
+                    case MonteCarloSpec monteCarlo:
+                        var draws = await Invocation.FromFile(input.Path, "monteCarlo", () =>
+                            client.Experiments.RunMonteCarloAsync(new RunMonteCarloRequest { MonteCarlo = monteCarlo }, cancellationToken: token).ResponseAsync);
+                        report.AddFans(monteCarlo, draws);
+                        break;
+                    case SweepSpec sweep:
+                        var points = await Invocation.FromFile(input.Path, "sweep", () =>
+                            client.Experiments.RunSweepAsync(new RunSweepRequest { Sweep = sweep }, cancellationToken: token).ResponseAsync);
+                        report.AddSweep(points, sweep);
+                        break;
+                }
+                var target = parse.GetValue(folder)!.FullName;
+                var stem = Path.GetFileName(input.Path).Split('.')[0];
+                var html = report.WriteHtml(Path.Combine(target, stem + ".html"));
+                console.MarkupLine($"Report with {report.Charts.Count} chart(s): [bold]{Markup.Escape(html)}[/]");
+                if (parse.GetValue(png))
+                {
+                    foreach (var written in report.WritePngs(Path.Combine(target, stem)))
+                    {
+                        console.MarkupLine($"  {Markup.Escape(written)}");
+                    }
+                }
+                return ExitCodes.Ok;
+            }));
+        return command;
+    }
+
+    private static (string Path, IMessage Message) Read(string path)
+    {
+        var name = Path.GetFileName(path).ToLowerInvariant();
+        IMessage message = name switch
+        {
+            _ when name.EndsWith(".scenario.json", StringComparison.Ordinal) => ProtoJsonFile.Read<Scenario>(path),
+            _ when name.EndsWith(".sensitivity.json", StringComparison.Ordinal) => ProtoJsonFile.Read<RunSensitivityRequest>(path),
+            _ when name.EndsWith(".montecarlo.json", StringComparison.Ordinal) => ProtoJsonFile.Read<MonteCarloSpec>(path),
+            _ when name.EndsWith(".sweep.json", StringComparison.Ordinal) => ProtoJsonFile.Read<SweepSpec>(path),
+            _ => throw new InputFileException(path, "file", "the name must end in .scenario.json, .sensitivity.json, .montecarlo.json or .sweep.json"),
+        };
+        return (path, message);
+    }
+
+    private static string Title(IMessage message, string path) => message switch
+    {
+        Scenario s => $"Scenario {s.Name} against the base",
+        RunSensitivityRequest s => $"Sensitivity of {s.Scenario?.Name}",
+        MonteCarloSpec s => $"Monte Carlo of {s.Scenario?.Name}: {s.Draws:N0} draws",
+        SweepSpec s => $"Sweep of {s.Scenario?.Name}",
+        _ => Path.GetFileName(path),
+    };
+
+    private static async Task AddScenario(ScenarioReport report, NevClient client, IAnsiConsole console, string path, Scenario scenario,
+        string? ownerOption, string[] marketOption, CancellationToken token)
+    {
+        var brands = await client.Catalog.ListBrandsAsync(new ListBrandsRequest(), cancellationToken: token);
+        var owner = ownerOption ?? LeverBrand(scenario, brands) ?? "byd";
+        var filter = new ResultFilter { Owners = { owner } };
+        filter.Markets.AddRange(marketOption);
+        var comparison = await Invocation.FromFile(path, "scenario", () =>
+            client.Scenarios.CompareScenarioAsync(new CompareScenarioRequest { Scenario = scenario, Filter = filter }, cancellationToken: token).ResponseAsync);
+        if (comparison.Cells.Count == 0)
+        {
+            throw new InputFileException("--owner", owner, "has no results in the markets asked for");
+        }
+        IReadOnlyList<string> markets = marketOption.Length > 0 ? marketOption : MarketsMostChanged(comparison);
+        var shown = new CompareScenarioResponse { Scenario = comparison.Scenario, DatasetVersion = comparison.DatasetVersion };
+        shown.Cells.AddRange(comparison.Cells.Where(c => markets.Contains(c.Market)));
+        ScenarioCommands.WriteComparison(console, shown);
+        report.AddShareTrajectories(comparison, owner, markets);
+        report.AddUnitsByYear(comparison, owner, markets);
+        report.AddValueByYear(comparison, owner, markets, CellMetric.GrossMarginUsd);
+    }
+
+    /// <summary>The markets where the scenario moves the brand's units most (its largest markets if it moves none).</summary>
+    private static List<string> MarketsMostChanged(CompareScenarioResponse comparison) =>
+        [.. comparison.Cells.GroupBy(c => c.Market)
+            .Select(g => (Market: g.Key, Change: g.Sum(c => Math.Abs(c.ScenarioUnits - c.BaseUnits)), Size: g.Max(c => c.BaseUnits)))
+            .OrderByDescending(m => m.Change >= 1 ? m.Change : 0).ThenByDescending(m => m.Size)
+            .Take(DefaultMarkets).Select(m => m.Market)];
+
+    /// <summary>The first brand a lever names: its "brand" field, or the owner of the plant it changes.</summary>
+    private static string? LeverBrand(Scenario scenario, ListBrandsResponse brands)
+    {
+        foreach (var lever in scenario.Levers)
+        {
+            if (Lever.Descriptor.Oneofs[0].Accessor.GetCaseFieldDescriptor(lever) is not { } kind || kind.Accessor.GetValue(lever) is not IMessage inner)
+            {
+                continue;
+            }
+            var fields = inner.Descriptor.Fields.InDeclarationOrder();
+            if (fields.FirstOrDefault(f => f.JsonName == "brand") is { } brand && brand.Accessor.GetValue(inner) is string { Length: > 0 } id)
+            {
+                return id;
+            }
+            if (fields.FirstOrDefault(f => f.JsonName == "plant") is { } plant && plant.Accessor.GetValue(inner) is string { Length: > 0 } plantId
+                && brands.Brands.FirstOrDefault(b => b.Plants.Contains(plantId)) is { } owner)
+            {
+                return owner.Id;
+            }
+        }
+        return null;
+    }
+
+    private static async Task<ReportNames> Names(NevClient client, CancellationToken token)
+    {
+        var brands = await client.Catalog.ListBrandsAsync(new ListBrandsRequest(), cancellationToken: token);
+        var markets = await client.Catalog.ListMarketsAsync(new ListMarketsRequest(), cancellationToken: token);
+        return new ReportNames(brands.Brands.ToDictionary(b => b.Id, b => b.Name), markets.Markets.ToDictionary(m => m.Id, m => m.Name));
+    }
+}
