@@ -36,7 +36,8 @@ public sealed class NevGrainsOptions
     /// <summary>Client gateway port (external gateways connect here).</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos reach this one at (a pod IP in Kubernetes); loopback when not set.</summary>
+    /// <summary>The address other silos reach this one at: an IP (a pod IP in Kubernetes) or a host name resolved at start (a compose
+    /// service); loopback when not set.</summary>
     public string? AdvertisedIp { get; set; }
 
     /// <summary>The silo's name (a pod name in Kubernetes).</summary>

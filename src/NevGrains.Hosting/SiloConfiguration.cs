@@ -37,6 +37,7 @@ public static class SiloConfiguration
         {
             silo.ConfigureNevGrains(options, builder.Configuration);
             silo.AddActivityPropagation();
+            silo.AddNevGrainsDashboard(builder.Configuration.ReadDashboardOptions());
             configure?.Invoke(silo);
         });
         return builder;
@@ -69,7 +70,7 @@ public static class SiloConfiguration
                     o.TableServiceClient = tables;
                     o.TableName = $"{options.TablePrefix}Membership";
                 });
-                var advertised = options.AdvertisedIp is { Length: > 0 } ip ? IPAddress.Parse(ip) : IPAddress.Loopback;
+                var advertised = options.AdvertisedIp is { Length: > 0 } ip ? ResolveAdvertisedAddress(ip) : IPAddress.Loopback;
                 silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedIp is { Length: > 0 });
                 break;
         }
@@ -125,6 +126,7 @@ public static class SiloConfiguration
         silo.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<BaselineCache>();
+        silo.Services.AddHostedService<BatchKeeper>();
         silo.Services.TryAddSingleton(options?.SeedFolder is { Length: > 0 } folder ? DatasetSeed.FromFolder(folder) : DatasetSeed.Shipped);
         var batches = silo.Services.AddOptions<BatchOptions>();
         if (configuration is not null)
@@ -146,6 +148,19 @@ public static class SiloConfiguration
             }
         });
         return silo;
+    }
+
+    /// <summary>An IP as is; a host name (a compose service, a pod's DNS name) resolved once, IPv4 first, as peers must dial it.</summary>
+    public static IPAddress ResolveAdvertisedAddress(string ipOrHost)
+    {
+        if (IPAddress.TryParse(ipOrHost, out var ip))
+        {
+            return ip;
+        }
+        var addresses = Dns.GetHostAddresses(ipOrHost);
+        return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"NevGrains:AdvertisedIp '{ipOrHost}' resolves to no address");
     }
 
     private static string RequireConnectionString(NevGrainsOptions options) =>

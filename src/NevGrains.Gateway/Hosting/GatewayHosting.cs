@@ -104,9 +104,21 @@ public static class GatewayHosting
             };
         });
 
+        builder.Services.AddHostedService<ClusterLoadMonitor>();
         builder.AddNevGrainsTelemetry("nevgrains-gateway")
             .WithTracing(t => t.AddAspNetCoreInstrumentation())
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation());
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation();
+                if (gateway.MetricsPort > 0)
+                {
+                    m.AddPrometheusHttpListener(o =>
+                    {
+                        o.Host = gateway.MetricsHost;
+                        o.Port = gateway.MetricsPort;
+                    });
+                }
+            });
         return builder;
     }
 

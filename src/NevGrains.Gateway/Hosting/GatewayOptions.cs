@@ -18,6 +18,16 @@ public sealed class GatewayOptions
     public AuthOptions Auth { get; set; } = new();
 
     public LimitOptions Limits { get; set; } = new();
+
+    /// <summary>The port Prometheus scrapes the gateway's <c>/metrics</c> on (HTTP/1.1; 9464 by convention); off when 0. The gRPC
+    /// port speaks HTTP/2 only, so metrics need their own listener.</summary>
+    public int MetricsPort { get; set; }
+
+    /// <summary>The metrics listener's host: <c>localhost</c>, or <c>*</c> in a container so Prometheus can reach it.</summary>
+    public string MetricsHost { get; set; } = "localhost";
+
+    /// <summary>How often the pending-work gauges are refreshed from the cluster.</summary>
+    public TimeSpan LoadPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Who may call: API keys with roles; anonymous callers only from loopback and only when enabled.</summary>

@@ -16,4 +16,18 @@ public static class Telemetry
 
     /// <summary>Batches submitted.</summary>
     public static readonly Counter<long> BatchesSubmitted = Meter.CreateCounter<long>("nevgrains.batches.submitted", "{batch}", "Batches submitted");
+
+    private static ClusterLoadMonitor? s_load;
+
+    static Telemetry()
+    {
+        // The autoscaling signal: scenario work accepted but not done yet, across the cluster.
+        Meter.CreateObservableGauge("nevgrains.batch.items.pending", () => s_load is { } load ? load.Running.Sum(b => Math.Max(0, b.Total - b.Completed)) : 0L,
+            "{item}", "Items of running batches not evaluated yet");
+        Meter.CreateObservableGauge("nevgrains.batches.running", () => s_load is { } load ? load.Running.Length : 0, "{batch}", "Batches running");
+        Meter.CreateObservableGauge("nevgrains.batch.items.completed", () => s_load is { } load ? load.Running.Sum(b => b.Completed) : 0L,
+            "{item}", "Items of running batches evaluated so far");
+    }
+
+    internal static void ObserveLoad(ClusterLoadMonitor monitor) => s_load = monitor;
 }

@@ -3,8 +3,10 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using NevGrains.Api.V1;
 using NevGrains.Contracts.Batches;
+using NevGrains.Contracts.Cluster;
 using NevGrains.Contracts.Data;
 using NevGrains.Model.Data;
+using Orleans.Runtime.Placement;
 
 namespace NevGrains.Gateway.Services;
 
@@ -51,6 +53,7 @@ public sealed class AdminApi(IGrainFactory grains) : AdminService.AdminServiceBa
             RunningBatches = running.Length,
             PendingItems = running.Sum(b => Math.Max(0, b.Total - b.Completed)),
         };
+        response.Batches.AddRange(running.Select(b => new RunningBatchInfo { Id = b.Id, Owner = b.Owner, Total = b.Total, Completed = b.Completed }));
         for (var i = 0; i < hosts.Length; i++)
         {
             response.Silos.Add(new SiloInfo
@@ -60,10 +63,43 @@ public sealed class AdminApi(IGrainFactory grains) : AdminService.AdminServiceBa
                 Name = hosts[i].SiloName ?? "",
                 Activations = statistics[i].ActivationCount,
                 CpuUsage = statistics[i].EnvironmentStatistics.FilteredCpuUsagePercentage,
+                RecentlyUsedActivations = statistics[i].RecentlyUsedActivationCount,
+                MemoryUsedBytes = statistics[i].EnvironmentStatistics.FilteredMemoryUsageBytes,
+                Overloaded = statistics[i].IsOverloaded,
+                ReceivedMessages = statistics[i].ReceivedMessages,
             });
         }
         return response;
     }
+
+    public override async Task<DrainSiloResponse> DrainSilo(DrainSiloRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Silo))
+        {
+            throw Require.Invalid("silo", "missing: give the silo's address, host:port or name (see GetClusterStatus)");
+        }
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+        var target = hosts.FirstOrDefault(h => Names(h).Contains(request.Silo.Trim(), StringComparer.OrdinalIgnoreCase))
+            ?? throw new NotFoundException("silo", request.Silo);
+        if (hosts.Length < 2)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{target.SiloName} is the last active silo; add a silo before draining it"));
+        }
+        // The placement hint puts the control grain on the target silo; the grain checks it and refuses to act anywhere else.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target.SiloAddress);
+        try
+        {
+            var accepted = await grains.GetGrain<ISiloControlGrain>(target.SiloAddress.ToParsableString()).Drain(context.Caller());
+            return new DrainSiloResponse { Address = accepted.Silo, Name = accepted.Name, Activations = accepted.Activations };
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
+
+    private static string[] Names(MembershipEntry host) =>
+        [host.SiloAddress.ToString(), host.SiloAddress.ToParsableString(), host.SiloAddress.Endpoint.ToString(), host.SiloName ?? ""];
 
     private static T Parse<T>(string json) where T : class
     {

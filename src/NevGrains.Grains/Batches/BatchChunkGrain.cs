@@ -50,6 +50,7 @@ public sealed class BatchChunkGrain(
         state.State.Silo = silo.SiloAddress.ToString();
         state.State.Inputs = []; // inputs are no longer needed once results exist
         await state.WriteStateAsync();
+        BatchMetrics.ChunkEvaluated(state.State.Results.Length);
         return Outcome();
     }
 

@@ -16,4 +16,7 @@ public sealed class BatchOptions
 
     /// <summary>Longest wait before retrying a chunk whose silo failed.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often each silo wakes running batches whose silo went away (zero: only the one-minute reminder does).</summary>
+    public TimeSpan KeeperInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using NevGrains.Contracts.Batches;
+
+namespace NevGrains.Gateway.Hosting;
+
+/// <summary>
+/// Reads the cluster's running batches every <see cref="GatewayOptions.LoadPollInterval"/> for the pending-work gauges that
+/// autoscaling reads (<c>nevgrains_batch_items_pending</c>). The last good reading stays until the cluster answers again.
+/// </summary>
+public sealed class ClusterLoadMonitor(IGrainFactory grains, IOptions<GatewayOptions> options, ILogger<ClusterLoadMonitor> logger) : BackgroundService
+{
+    private ImmutableArray<RunningBatch> _running = [];
+
+    public ImmutableArray<RunningBatch> Running => _running;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Telemetry.ObserveLoad(this);
+        var interval = options.Value.LoadPollInterval;
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            try
+            {
+                _running = await grains.GetGrain<IBatchRegistryGrain>(IBatchRegistryGrain.Key).Running().WaitAsync(interval, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogDebug(ex, "Could not read running batches; keeping the last reading");
+            }
+        }
+        while (await Next(timer, stoppingToken));
+    }
+
+    private static async Task<bool> Next(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
