@@ -95,4 +95,23 @@ public sealed class AdminApiTests(GatewayFixture gateway)
         Assert.False(string.IsNullOrEmpty(status.DatasetVersion));
         Assert.True(status.RunningBatches >= 0);
     }
+
+    [Fact]
+    public async Task Drain_names_the_silo_field_refuses_unknown_silos_and_never_drains_the_last_one()
+    {
+        await RpcAssert.Fails(StatusCode.PermissionDenied,
+            () => gateway.Admin(Keys.Planner).DrainSiloAsync(new DrainSiloRequest { Silo = "silo" }).ResponseAsync);
+
+        var missing = await RpcAssert.Fails(StatusCode.InvalidArgument, () => admin.DrainSiloAsync(new DrainSiloRequest()).ResponseAsync);
+        Assert.StartsWith("silo:", missing.Status.Detail, StringComparison.Ordinal);
+
+        await RpcAssert.Fails(StatusCode.NotFound, () => admin.DrainSiloAsync(new DrainSiloRequest { Silo = "127.0.0.1:1" }).ResponseAsync);
+
+        // The embedded gateway has one silo: draining it would stop the service.
+        var only = Assert.Single((await admin.GetClusterStatusAsync(new GetClusterStatusRequest())).Silos);
+        var last = await RpcAssert.Fails(StatusCode.FailedPrecondition,
+            () => admin.DrainSiloAsync(new DrainSiloRequest { Silo = only.Address }).ResponseAsync);
+        Assert.Contains("last active silo", last.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("Active", Assert.Single((await admin.GetClusterStatusAsync(new GetClusterStatusRequest())).Silos).Status);
+    }
 }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using NevGrains.TestSupport;
+
+namespace NevGrains.Silo.Tests.Support;
+
+/// <summary>A silo or gateway process built by this solution, started with its own environment, its output kept for failures.</summary>
+public sealed class HostProcess : IDisposable
+{
+    private static readonly string Configuration = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "Configuration").Value!;
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private bool _disposed;
+
+    private HostProcess(string name, string project, IReadOnlyDictionary<string, string> environment)
+    {
+        Name = name;
+        var folder = Path.Combine(RepositoryPaths.Root, "src", project, "bin", Configuration, "net10.0");
+        var dll = Path.Combine(folder, project + ".dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing: build the solution ({Configuration}) first", dll);
+        }
+        // The process's folder is its content root, so its own appsettings.json applies, as in deploy/local/cluster.sh.
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\"")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        start.Environment["DOTNET_gcServer"] = "0"; // several processes share two cores here
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static HostProcess Start(string name, string project, IReadOnlyDictionary<string, string> environment) => new(name, project, environment);
+
+    /// <summary>SIGKILL: no shutdown, no goodbye to the cluster (a crashed machine or an OOM kill).</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public async Task<bool> WaitForExit(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            if (_output.Length < 200_000)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
+    }
+}
