@@ -68,6 +68,12 @@ public sealed class ClusterScalingTests(AzuriteFixture azurite) : IClassFixture<
         var done = await WaitForEnd(cluster, id);
         Assert.Equal(BatchState.Completed, done.State);
         await AssertEveryResultOnce(cluster, id);
+
+        // What Prometheus scrapes from the surviving silo: Orleans' meter and the batch work this silo did.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{cluster.HttpPorts["silo-a"]}/metrics"), Ct);
+        Assert.Contains("orleans_", metrics, StringComparison.Ordinal);
+        Assert.Contains("nevgrains_batch_items_evaluated_total", metrics, StringComparison.Ordinal);
     }
 
     /// <summary>A sweep of the EU duty on BYD: one scenario per point, no inputs to upload.</summary>

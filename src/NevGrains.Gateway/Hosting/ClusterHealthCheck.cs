@@ -15,7 +15,8 @@ public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("no silo answers", ex);
+            // No exception object: the health publisher logs every result, and a stack trace every two seconds hides real errors.
+            return HealthCheckResult.Unhealthy($"no silo answers ({ex.GetType().Name}: {ex.Message})");
         }
     }
 }

@@ -24,6 +24,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public GatewayHost Host { get; private set; } = null!;
 
+    /// <summary>Where Prometheus would scrape this gateway.</summary>
+    public int MetricsPort { get; } = TestSupport.LoopbackPorts.Free();
+
     public async ValueTask InitializeAsync()
     {
         var settings = new Dictionary<string, string?>
@@ -34,6 +37,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["NevGrains:Gateway:Limits:MaxConcurrentBatchesPerCaller"] = MaxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["NevGrains:Gateway:Limits:MaxExperimentRuns"] = MaxExperimentRuns.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["NevGrains:Gateway:Limits:MaxReceiveMessageBytes"] = MaxReceiveMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["NevGrains:Gateway:MetricsPort"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["NevGrains:Gateway:LoadPollInterval"] = "00:00:00.500",
         };
         AddKey(settings, 0, Keys.Reader, "rita", "reader");
         AddKey(settings, 1, Keys.Planner, "paul", "planner");

@@ -22,6 +22,9 @@ public sealed class LoopbackCluster : IAsyncDisposable
 
     public Dictionary<string, int> SiloPorts { get; } = [];
 
+    /// <summary>Each silo's HTTP port: health, <c>/metrics</c>.</summary>
+    public Dictionary<string, int> HttpPorts { get; } = [];
+
     public AdminService.AdminServiceClient Admin => new(Channel);
 
     public BatchService.BatchServiceClient Batches => new(Channel);
@@ -44,6 +47,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
         });
         _processes.Add(silo);
         SiloPorts[name] = siloPort;
+        HttpPorts[name] = httpPort;
         using var http = new HttpClient();
         await Until(async () =>
         {

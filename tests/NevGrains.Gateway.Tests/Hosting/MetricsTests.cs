@@ -1,0 +1,35 @@
+using NevGrains.Api.V1;
+using NevGrains.Gateway.Tests.Support;
+
+namespace NevGrains.Gateway.Tests.Hosting;
+
+/// <summary>What an admin's Prometheus scrapes from the gateway: gRPC calls, scenarios evaluated, batch work pending, Orleans.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class MetricsTests(GatewayFixture gateway)
+{
+    [Fact]
+    public async Task Prometheus_sees_grpc_calls_scenarios_evaluated_pending_batch_work_and_orleans()
+    {
+        await gateway.Scenarios().RunScenarioAsync(new RunScenarioRequest
+        {
+            Scenario = new Scenario { Name = "scraped", Horizon = 2026 },
+            Filter = new ResultFilter { Owners = { "byd" }, Markets = { "hu" } },
+        });
+        var id = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.Batches().SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.SweepBatch(200) });
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri($"http://localhost:{gateway.MetricsPort}/metrics"), TestContext.Current.CancellationToken);
+
+        await gateway.Batches().CancelBatchAsync(new CancelBatchRequest { BatchId = id });
+
+        var lines = metrics.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("nevgrains_scenarios_evaluated_total{", StringComparison.Ordinal) && l.Contains("kind=\"run\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("nevgrains_batches_submitted_total", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("nevgrains_batch_items_pending", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("nevgrains_batches_running", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && l.Contains("/nevgrains.v1.ScenarioService/RunScenario", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("orleans_", StringComparison.Ordinal));
+    }
+}
