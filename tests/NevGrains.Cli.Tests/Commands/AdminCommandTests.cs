@@ -14,4 +14,22 @@ public sealed class AdminCommandTests(ServiceFixture service)
         Assert.Contains("Active", output, StringComparison.Ordinal);
         Assert.Contains("item(s) pending", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Drain_of_an_unknown_silo_or_the_last_one_is_refused_and_the_service_keeps_serving()
+    {
+        var (unknown, _, unknownError) = await service.Nev("admin", "drain", "no-such-silo");
+        Assert.Equal(ExitCodes.Refused, unknown);
+        Assert.Contains("no-such-silo", unknownError, StringComparison.Ordinal);
+
+        var (_, json, _) = await service.Nev("admin", "status", "--format", "json");
+        var silo = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("silos")[0].GetProperty("address").GetString()!;
+        var (last, _, lastError) = await service.Nev("admin", "drain", silo);
+        Assert.Equal(ExitCodes.Refused, last);
+        Assert.Contains("last active silo", lastError, StringComparison.Ordinal);
+
+        var (after, output, _) = await service.Nev("admin", "status");
+        Assert.Equal(ExitCodes.Ok, after);
+        Assert.Contains("Active", output, StringComparison.Ordinal);
+    }
 }
