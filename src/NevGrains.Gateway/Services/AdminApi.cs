@@ -41,6 +41,18 @@ public sealed class AdminApi(IGrainFactory grains) : AdminService.AdminServiceBa
         return new ImportBaselineResponse { DatasetVersion = info.Version };
     }
 
+    public override async Task<ExportBaselineResponse> ExportBaseline(ExportBaselineRequest request, ServerCallContext context)
+    {
+        var info = await Dataset.GetInfo();
+        var dataset = await grains.GetGrain<IDatasetSnapshotGrain>(info.Version).Get() ?? throw new NotFoundException("dataset", info.Version);
+        var response = new ExportBaselineResponse { DatasetVersion = info.Version };
+        foreach (var (file, json) in DatasetLoader.ToFiles(dataset))
+        {
+            response.Files[file] = json;
+        }
+        return response;
+    }
+
     public override async Task<GetClusterStatusResponse> GetClusterStatus(GetClusterStatusRequest request, ServerCallContext context)
     {
         var management = grains.GetGrain<IManagementGrain>(0);

@@ -97,6 +97,24 @@ public sealed class AdminApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task An_exported_baseline_imports_back_as_a_new_version_with_the_same_content()
+    {
+        var exported = await admin.ExportBaselineAsync(new ExportBaselineRequest());
+        Assert.Contains("dataset.json", exported.Files.Keys);
+        Assert.Contains("markets/hu.json", exported.Files.Keys);
+        Assert.Contains("brands/byd.json", exported.Files.Keys);
+
+        var imported = await admin.ImportBaselineAsync(new ImportBaselineRequest { Files = { exported.Files } });
+
+        Assert.NotEqual(exported.DatasetVersion, imported.DatasetVersion);
+        var again = await admin.ExportBaselineAsync(new ExportBaselineRequest());
+        Assert.Equal(imported.DatasetVersion, again.DatasetVersion);
+        Assert.Equal(exported.Files["markets/hu.json"], again.Files["markets/hu.json"]);
+        Assert.Equal(exported.Files.Count, again.Files.Count);
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => gateway.Admin(Keys.Planner).ExportBaselineAsync(new ExportBaselineRequest()).ResponseAsync);
+    }
+
+    [Fact]
     public async Task Drain_names_the_silo_field_refuses_unknown_silos_and_never_drains_the_last_one()
     {
         await RpcAssert.Fails(StatusCode.PermissionDenied,
