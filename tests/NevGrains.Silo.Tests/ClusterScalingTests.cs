@@ -50,8 +50,9 @@ public sealed class ClusterScalingTests(AzuriteFixture azurite) : IClassFixture<
     public async Task A_drained_silo_exits_cleanly_and_the_batch_completes_on_the_others()
     {
         await using var cluster = new LoopbackCluster(azurite.ConnectionString);
-        await cluster.StartSilo("silo-a");
-        var drained = await cluster.StartSilo("silo-b");
+        var dashboard = new Dictionary<string, string> { ["NevGrains__Dashboard__Enabled"] = "true" };
+        await cluster.StartSilo("silo-a", dashboard);
+        var drained = await cluster.StartSilo("silo-b", dashboard);
         await cluster.StartGateway();
 
         var id = "drain-" + Guid.NewGuid().ToString("N")[..8];
@@ -74,6 +75,11 @@ public sealed class ClusterScalingTests(AzuriteFixture azurite) : IClassFixture<
         var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{cluster.HttpPorts["silo-a"]}/metrics"), Ct);
         Assert.Contains("orleans_", metrics, StringComparison.Ordinal);
         Assert.Contains("nevgrains_batch_items_evaluated_total", metrics, StringComparison.Ordinal);
+
+        // The Orleans dashboard, enabled by option, answers on the silo's HTTP port (from loopback).
+        var page = await http.GetAsync(new Uri($"http://127.0.0.1:{cluster.HttpPorts["silo-a"]}/dashboard/"), Ct);
+        Assert.True(page.IsSuccessStatusCode, $"dashboard: {(int)page.StatusCode}");
+        Assert.Contains("<html", await page.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A sweep of the EU duty on BYD: one scenario per point, no inputs to upload.</summary>

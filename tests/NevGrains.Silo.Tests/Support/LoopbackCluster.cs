@@ -32,7 +32,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
     private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress($"http://127.0.0.1:{_gatewayPort}");
 
     /// <summary>Starts a silo and waits until its readiness endpoint says it is an active member.</summary>
-    public async Task<HostProcess> StartSilo(string name)
+    public async Task<HostProcess> StartSilo(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var siloPort = LoopbackPorts.Free();
         var httpPort = LoopbackPorts.Free();
@@ -44,7 +44,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
             ["NevGrains__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["NevGrains__GatewayPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
             ["NevGrains__ShutdownTimeout"] = "00:00:20",
-        });
+        }.Concat(settings ?? new Dictionary<string, string>()).ToDictionary());
         _processes.Add(silo);
         SiloPorts[name] = siloPort;
         HttpPorts[name] = httpPort;
