@@ -30,18 +30,6 @@ public sealed class ClusterLoadMonitor(IGrainFactory grains, IOptions<GatewayOpt
                 logger.LogDebug(ex, "Could not read running batches; keeping the last reading");
             }
         }
-        while (await Next(timer, stoppingToken));
-    }
-
-    private static async Task<bool> Next(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await timer.WaitForNextTickAsync(stoppingToken)); // cancelled at stop: a normal end for a BackgroundService
     }
 }

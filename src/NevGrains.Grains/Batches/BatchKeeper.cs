@@ -20,7 +20,8 @@ public sealed class BatchKeeper(IGrainFactory grains, IOptions<BatchOptions> opt
         }
         // Spread the silos' rounds so they do not all call at the same instant.
         using var timer = new PeriodicTimer(interval + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Min(1000, interval.TotalMilliseconds / 2))));
-        while (await WaitForNextRound(timer, stoppingToken))
+        // Stopping cancels the wait; the host treats that cancellation as a normal end.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -32,18 +33,6 @@ public sealed class BatchKeeper(IGrainFactory grains, IOptions<BatchOptions> opt
                 // A silo that has just died still owns the grains until it is declared dead; the next round retries.
                 logger.LogDebug(ex, "Batch keeper round failed; retrying in {Interval}", interval);
             }
-        }
-    }
-
-    private static async Task<bool> WaitForNextRound(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 }

@@ -64,13 +64,6 @@ public sealed class ClusterModeTests
         return host;
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 90 s");
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task Eventually(Func<Task<bool>> condition) =>
+        Poll.Until(condition, TimeSpan.FromSeconds(90), () => "the condition did not hold");
 }

@@ -95,19 +95,9 @@ public sealed class LoopbackCluster : IAsyncDisposable
         }, TimeSpan.FromMinutes(2), "the gateway did not report SERVING");
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails with <paramref name="what"/> and the processes' logs.</summary>
-    public async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"{what} within {timeout}.\n{Logs()}");
-            }
-            await Task.Delay(250, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="what"/> and the processes' logs.</summary>
+    public Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Poll.Until(condition, timeout, () => $"{what}.\n{Logs()}");
 
     public string Logs() => string.Join("\n", _processes.Select(p => $"---- {p.Name} ----\n{Tail(p.Output())}"));
 
