@@ -43,7 +43,15 @@ public static class SyntheticDataset
             ThaiRate = U(0, 0.8),
             LocalPlantCapacity = random.NextDouble() < 0.3 ? 0 : U(5_000, 200_000),
             Growth = U(-0.05, 0.08),
+            LocalPlantAssembly = (GoodsForm)random.Next(3),
+            LocalPlantLocalContent = U(0.1, 0.6),
+            ThaiQuotaUnits = random.NextDouble() < 0.3 ? U(100, 20_000) : null,
         };
+        // Half the worlds have China plants that bind from the first projected year: demand there grows past their capacity.
+        if (random.NextDouble() < 0.5)
+        {
+            spec = spec with { ChinaCapacityFactor = U(0.5, 1.3) };
+        }
         return Build(spec);
     }
 
@@ -62,6 +70,13 @@ public static class SyntheticDataset
         public double ThaiRate { get; init; } = 0.4;
         public double LocalPlantCapacity { get; init; } = 60_000;
         public double Growth { get; init; } = 0.02;
+        /// <summary>China export capacity from 2026 as a multiple of the brand's base-year sales; null = ample (5 M).</summary>
+        public double? ChinaCapacityFactor { get; init; }
+        /// <summary>How the Hungarian plant builds: cars (CBU) or kits from China (SKD, CKD), which pay the EU's kit duty.</summary>
+        public GoodsForm LocalPlantAssembly { get; init; } = GoodsForm.Cbu;
+        public double LocalPlantLocalContent { get; init; } = 0.3;
+        /// <summary>A Thai duty-free quota (units a year) shared by all importers; null = none.</summary>
+        public double? ThaiQuotaUnits { get; init; }
     }
 
     public static Dataset Build(Spec spec)
@@ -94,14 +109,20 @@ public static class SyntheticDataset
                     new BrandOffer(Powertrain.Phev, "A-phev", A(160_000, "CNY"), A(1000, "km"), A(18, "kWh")))
                 : ImmutableArray.Create(new BrandOffer(Powertrain.Bev, $"{id}-bev", A(spec.HomePriceBev[b], "CNY"), A(450, "km"), A(65, "kWh")));
             var plants = ImmutableArray.CreateBuilder<Plant>();
+            var baseSales = Enumerable.Range(0, spec.MarketIds.Length)
+                .Sum(m => spec.Sizes[m] * (spec.BevShares[m] + (b == 0 ? spec.PhevShares[m] : 0)) * spec.BrandShareOfNest[b]);
+            var chinaCapacity = spec.ChinaCapacityFactor is { } factor ? Math.Max(100, Math.Round(factor * baseSales)) : 5_000_000;
             plants.Add(new Plant($"{id}-china", "China", "CN", "china", [Powertrain.Bev, Powertrain.Phev], PlantStatus.Operating,
-                new DateOnly(2010, 1, 1), [new CapacityPoint(2020, A(5_000_000, "vehicles/year"))], A(1, "ratio")));
+                new DateOnly(2010, 1, 1), [new CapacityPoint(2020, A(chinaCapacity, "vehicles/year"))], A(1, "ratio")));
             if (b == 0 && spec.LocalPlantCapacity > 0)
             {
+                var inHungary = spec.MarketIds.Contains("hu");
                 plants.Add(new Plant($"{id}-hu", "Hungary", "HU", "europe", [Powertrain.Bev], PlantStatus.Planned,
                     new DateOnly(2026, 1, 1),
                     [new CapacityPoint(2026, A(spec.LocalPlantCapacity / 3, "vehicles/year")), new CapacityPoint(2027, A(spec.LocalPlantCapacity, "vehicles/year"))],
-                    A(1.2, "ratio"), spec.MarketIds.Contains("hu") ? "hu" : null));
+                    A(1.2, "ratio"), inHungary ? "hu" : null, null,
+                    inHungary ? spec.LocalPlantAssembly : GoodsForm.Cbu,
+                    [new YearValue(2026, A(spec.LocalPlantLocalContent, "share"))]));
             }
             var presence = ImmutableArray.CreateBuilder<BrandMarket>();
             for (var m = 0; m < spec.MarketIds.Length; m++)
@@ -149,13 +170,22 @@ public static class SyntheticDataset
                 new TariffRule("eu-mfn", "EU MFN", TariffKind.Mfn, "eu-mfn", ["*"], [Powertrain.Bev, Powertrain.Phev, Powertrain.Other], V(spec.MfnRate, "share"), new DateOnly(2000, 1, 1)),
                 new TariffRule("eu-cvd-alpha", "CVD alpha", TariffKind.Countervailing, "eu-cvd", ["CN"], [Powertrain.Bev], V(spec.CvdRate, "share"), from, Brands: ["alpha"]),
                 new TariffRule("eu-cvd-other", "CVD others", TariffKind.Countervailing, "eu-cvd", ["CN"], [Powertrain.Bev], V(0.207, "share"), from),
+                new TariffRule("eu-mfn-skd", "EU MFN on kits with a car's character", TariffKind.Mfn, "eu-mfn-skd", ["*"], [Powertrain.Bev, Powertrain.Phev, Powertrain.Other], A(spec.MfnRate, "share"), new DateOnly(2000, 1, 1), Goods: GoodsForm.Skd),
+                new TariffRule("eu-ckd", "EU duty on parts kits", TariffKind.Mfn, "eu-ckd", ["*"], [Powertrain.Bev, Powertrain.Phev, Powertrain.Other], A(spec.MfnRate / 2, "share"), new DateOnly(2000, 1, 1), Goods: GoodsForm.Ckd),
             ]));
         }
         if (spec.MarketIds.Contains("th"))
         {
-            tariffs.Add(new TariffSchedule("th", [
-                new TariffRule("th-general", "Thai duty", TariffKind.Mfn, "th-import", ["*"], [Powertrain.Bev, Powertrain.Phev, Powertrain.Other], A(spec.ThaiRate, "share"), new DateOnly(2000, 1, 1)),
-            ]));
+            var thai = new List<TariffRule>
+            {
+                new("th-general", "Thai duty", TariffKind.Mfn, "th-import", ["*"], [Powertrain.Bev, Powertrain.Phev, Powertrain.Other], A(spec.ThaiRate, "share"), new DateOnly(2000, 1, 1)),
+            };
+            if (spec.ThaiQuotaUnits is { } quota)
+            {
+                thai.Add(new TariffRule("th-quota", "Thai duty-free quota", TariffKind.Preferential, "th-import", ["*"], [Powertrain.Bev, Powertrain.Phev, Powertrain.Other],
+                    A(0, "share"), new DateOnly(2000, 1, 1), QuotaUnits: A(quota, "vehicles")));
+            }
+            tariffs.Add(new TariffSchedule("th", [.. thai]));
         }
 
         var freight = ImmutableArray.Create(

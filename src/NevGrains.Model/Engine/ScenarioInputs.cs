@@ -30,9 +30,11 @@ internal sealed class ScenarioInputs
         var levers = scenario.LeverList;
 
         var plants = BuildPlants(compiled, levers, years);
-        var tariffs = baseTariffs is not null && !levers.Any(l => TariffBook.IsTariffLever(l) || l is NewPlantLever)
+        var origin = parameters[ParameterId.OriginLocalContent];
+        var tariffs = baseTariffs is not null && !levers.Any(l => TariffBook.IsTariffLever(l) || l is NewPlantLever or PlantLever { LocalContent.IsDefaultOrEmpty: false })
+                                              && origin == ModelParameters.Default[ParameterId.OriginLocalContent]
             ? baseTariffs
-            : new TariffBook(compiled, levers, plants.Length, compiled.BaseTariffs);
+            : new TariffBook(compiled, levers, plants, origin, compiled.BaseTariffs);
 
         var pack = new double[years];
         pack[0] = parameters[ParameterId.PackPrice2025];

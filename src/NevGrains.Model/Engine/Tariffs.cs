@@ -90,12 +90,29 @@ public sealed class TariffBook
 
     private readonly TariffBook? _base;
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<PlantInfo> _plants;
+    private readonly double _originLocalContent;
+    private readonly bool[] _samePlant;
+    private readonly DutyPlan?[] _kitPlans;
 
-    /// <param name="baseBook">The baseline's book: plans of markets no lever touches are taken from it rather than rebuilt.</param>
-    public TariffBook(CompiledBaseline compiled, IEnumerable<Lever> levers, int plantCount, TariffBook? baseBook = null)
+    /// <param name="plants">The scenario's plants (levers may change their local content and so the origin of what they export).</param>
+    /// <param name="originLocalContent">Local content at which kit-assembled cars take their plant's country as origin (trade.originLocalContent).</param>
+    /// <param name="baseBook">The baseline's book: plans of unchanged plants in markets no lever touches are taken from it rather than rebuilt.</param>
+    public TariffBook(CompiledBaseline compiled, IEnumerable<Lever> levers, IReadOnlyList<PlantInfo> plants, double originLocalContent, TariffBook? baseBook = null)
     {
         _compiled = compiled;
-        _base = baseBook;
+        _plants = plants;
+        _originLocalContent = originLocalContent;
+        _base = baseBook is not null && baseBook._originLocalContent == originLocalContent ? baseBook : null;
+        var plantCount = plants.Count;
+        _samePlant = new bool[plantCount];
+        for (var i = 0; i < plantCount; i++)
+        {
+            // Duties depend on a plant's country, assembly mode and local content (its origin), not on its capacity.
+            _samePlant[i] = i < compiled.Plants.Length && plants[i].AssemblyMode == compiled.Plants[i].AssemblyMode
+                            && plants[i].LocalContent.AsSpan().SequenceEqual(compiled.Plants[i].LocalContent.AsSpan(0, plants[i].LocalContent.Length));
+        }
+        _kitPlans = new DutyPlan?[plantCount * Powertrains.Count * compiled.YearCount];
         _levers = [.. levers.Where(IsTariffLever)];
         foreach (var lever in _levers)
         {
@@ -166,39 +183,58 @@ public sealed class TariffBook
         return key;
     }
 
-    /// <summary>The duty plan of a route in a year; thread-safe (a plan computed twice is computed identically).</summary>
+    /// <summary>
+    /// The import duty plan of a car built at <paramref name="plant"/> and sold in <paramref name="market"/> (docs/model.md, section 5.2):
+    /// nothing inside the plant's customs territory (a kit plant's kit duty is paid once, at the plant: <see cref="KitPlan"/>);
+    /// elsewhere the market's rules for a built-up car of the plant's origin. Thread-safe (a plan computed twice is computed identically).
+    /// </summary>
     public DutyPlan Plan(BrandInfo brand, PlantInfo plant, MarketInfo market, Powertrain powertrain, int yearIndex)
     {
-        if (_base is not null && plant.Index < _compiled.Plants.Length && !Touches(market))
+        if (_base is not null && _samePlant[plant.Index] && !Touches(market))
         {
             return _base.Plan(brand, plant, market, powertrain, yearIndex);
         }
         var slot = ((plant.Index * _compiled.Markets.Length + market.Index) * Powertrains.Count + (int)powertrain) * _years + yearIndex;
-        return _plans[slot] ??= Build(brand, plant, market, powertrain, _compiled.BaseYear + yearIndex);
+        return _plans[slot] ??= BuildImport(brand, plant, market, powertrain, yearIndex);
     }
 
-    private DutyPlan Build(BrandInfo brand, PlantInfo plant, MarketInfo market, Powertrain powertrain, int year)
+    /// <summary>
+    /// The duty a kit plant (SKD/CKD) pays on the imported share of each car it builds, under the rules of the plant's own market for
+    /// kits from China. The same for every car of the plant, wherever it is sold; free for plants that build cars (CBU).
+    /// </summary>
+    public DutyPlan KitPlan(BrandInfo brand, PlantInfo plant, Powertrain powertrain, int yearIndex)
     {
-        GoodsForm goods;
-        if (plant.Market == market.Index)
-        {
-            if (plant.AssemblyMode == GoodsForm.Cbu)
-            {
-                return DutyPlan.Free;
-            }
-            goods = plant.AssemblyMode; // kits: the imported share pays the kit duty
-        }
-        else if (_compiled.IsDomestic(market, plant.Country))
+        if (plant.AssemblyMode == GoodsForm.Cbu || plant.Market < 0)
         {
             return DutyPlan.Free;
         }
-        else
+        var market = _compiled.Markets[plant.Market];
+        if (_base is not null && _samePlant[plant.Index] && !Touches(market))
         {
-            goods = GoodsForm.Cbu;
+            return _base.KitPlan(brand, plant, powertrain, yearIndex);
         }
-        // Kits come from the brand's Chinese plants; built-up cars come from the plant's country.
-        var origin = goods == GoodsForm.Cbu ? plant.Country : "CN";
+        var slot = (plant.Index * Powertrains.Count + (int)powertrain) * _years + yearIndex;
+        return _kitPlans[slot] ??= Build(brand, market, powertrain, plant.AssemblyMode, "CN", _compiled.BaseYear + yearIndex);
+    }
 
+    /// <summary>
+    /// The origin of a car a plant exports (docs/model.md, section 5.2): a plant that builds cars gives its own country; a kit plant gives its
+    /// country once its local content reaches trade.originLocalContent, and China (where the kits come from) before.
+    /// </summary>
+    public string Origin(PlantInfo plant, int yearIndex) =>
+        plant.AssemblyMode == GoodsForm.Cbu || plant.LocalContent[yearIndex] >= _originLocalContent - 1e-12 ? plant.Country : "CN";
+
+    private DutyPlan BuildImport(BrandInfo brand, PlantInfo plant, MarketInfo market, Powertrain powertrain, int yearIndex)
+    {
+        if (plant.Market == market.Index || _compiled.IsDomestic(market, plant.Country))
+        {
+            return DutyPlan.Free;
+        }
+        return Build(brand, market, powertrain, GoodsForm.Cbu, Origin(plant, yearIndex), _compiled.BaseYear + yearIndex);
+    }
+
+    private DutyPlan Build(BrandInfo brand, MarketInfo market, Powertrain powertrain, GoodsForm goods, string origin, int year)
+    {
         var candidates = new List<DutyCandidate>();
         var groupEnds = new List<int>();
         var applicable = new List<SortedRule>();

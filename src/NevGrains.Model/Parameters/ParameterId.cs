@@ -36,5 +36,7 @@ public enum ParameterId
     MinMarginShare,
     CompetitorResponse,
     SolverIterations,
-    SolverDamping,
+    SolverTolerance,
+    MaxScarcityRent,
+    OriginLocalContent,
 }

@@ -51,8 +51,11 @@ public sealed record CellResult(
     [property: Id(14)] double CapacityUtilisation,
     [property: Id(15)] double ChinaBuiltUnits,
     [property: Id(16)] double ChinaBuiltNevUnits,
+    /// <summary>Demand the brand could not serve (scarcity beyond the price cap of docs/model.md section 6.3); buyers took competitors' cars.</summary>
     [property: Id(17)] double UnmetUnits,
-    [property: Id(18)] double ChinaBuiltBevUnits = 0)
+    [property: Id(18)] double ChinaBuiltBevUnits = 0,
+    /// <summary>Average scarcity rent per car: how far binding capacity, export caps or offsets raised the cost that sets the price.</summary>
+    [property: Id(19)] double ScarcityRentUsd = 0)
 {
     public double Units => BevUnits + PhevUnits + OtherUnits;
 
@@ -108,9 +111,36 @@ public sealed record PlantYearResult(
     public double Utilisation => Capacity > 0 ? Units / Capacity : 0;
 }
 
-/// <summary>How the yearly price-demand-allocation fixed point went.</summary>
+/// <summary>How the yearly equilibrium solves went (docs/model.md, section 6.4).</summary>
 [GenerateSerializer, Immutable, Alias("nev.SolverDiagnostics")]
 public sealed record SolverDiagnostics(
     [property: Id(0)] int Iterations,
     [property: Id(1)] double MaxPriceResidual,
-    [property: Id(2)] int YearsNotConverged);
+    [property: Id(2)] int YearsNotConverged,
+    [property: Id(3)] ImmutableArray<YearSolve> Years = default)
+{
+    /// <summary>Every projected year reached the solver's tolerance.</summary>
+    public bool Converged => YearsNotConverged == 0;
+
+    /// <summary>The projected years whose solve stopped before the tolerance.</summary>
+    public IEnumerable<int> NotConvergedYears => Years.IsDefault ? [] : Years.Where(y => y.Exit != SolverExit.Converged).Select(y => y.Year);
+}
+
+/// <summary>Why a year's equilibrium solve stopped.</summary>
+public enum SolverExit
+{
+    /// <summary>The residual fell below the tolerance.</summary>
+    Converged,
+    /// <summary>The iteration limit was reached first; the year's results are the last iterate.</summary>
+    IterationLimit,
+    /// <summary>No step reduced the residual any more (a kink or a discontinuity, e.g. a subsidy price cap).</summary>
+    Stalled,
+}
+
+/// <summary>One projected year's equilibrium solve: why it stopped, after how many iterations, at what residual.</summary>
+[GenerateSerializer, Immutable, Alias("nev.YearSolve")]
+public sealed record YearSolve(
+    [property: Id(0)] int Year,
+    [property: Id(1)] SolverExit Exit,
+    [property: Id(2)] int Iterations,
+    [property: Id(3)] double Residual);

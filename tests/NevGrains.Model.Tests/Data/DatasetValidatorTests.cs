@@ -141,7 +141,7 @@ public sealed class DatasetValidatorTests
 
         var issue = Assert.Single(report.Errors, e => e.Message.Contains("overlaps"));
         Assert.Equal("tariffs/eu.json", issue.File);
-        Assert.Equal("rules[3].validFrom", issue.Field);
+        Assert.Equal("rules[5].validFrom", issue.Field);
         Assert.Contains("eu-cvd-other", issue.Message);
     }
 

@@ -1,5 +1,6 @@
 using NevGrains.Model.Data;
 using NevGrains.Model.Engine;
+using NevGrains.Model.Engine.Supply;
 using NevGrains.Model.Experiments;
 using NevGrains.Model.Parameters;
 using NevGrains.Model.Scenarios;
@@ -91,8 +92,8 @@ public sealed class ComponentTests
         var de = compiled.Markets[compiled.MarketIndex["de"]];
         var plant = compiled.Plants[compiled.PlantIndex["alpha-china"]];
         var from = new DateOnly(2026, 1, 1);
-        var replace = new TariffBook(compiled, [new TariffLever("eu", 0.05, from, Mode: TariffMode.Replace)], compiled.Plants.Length);
-        var removal = new TariffBook(compiled, [new TariffRemovalLever("eu", "eu-cvd", from)], compiled.Plants.Length);
+        var replace = Book(compiled, new TariffLever("eu", 0.05, from, Mode: TariffMode.Replace));
+        var removal = Book(compiled, new TariffRemovalLever("eu", "eu-cvd", from));
 
         Assert.Equal(500, replace.Plan(compiled.Brands[0], plant, de, Powertrain.Bev, 1).Evaluate(10_000, []).Duty, 6);
         Assert.Equal(1_000, removal.Plan(compiled.Brands[0], plant, de, Powertrain.Bev, 1).Evaluate(10_000, []).Duty, 6);
@@ -106,7 +107,7 @@ public sealed class ComponentTests
         var compiled = new CompiledBaseline(SyntheticDataset.Small());
         var de = compiled.Markets[compiled.MarketIndex["de"]];
         var plant = compiled.Plants[compiled.PlantIndex["alpha-china"]];
-        var book = new TariffBook(compiled, [new PriceUndertakingLever("eu", "alpha", 30_000, new DateOnly(2026, 1, 1))], compiled.Plants.Length);
+        var book = Book(compiled, new PriceUndertakingLever("eu", "alpha", 30_000, new DateOnly(2026, 1, 1)));
 
         var (duty, mip) = book.Plan(compiled.Brands[0], plant, de, Powertrain.Bev, 1).Evaluate(20_000, []);
 
@@ -117,37 +118,58 @@ public sealed class ComponentTests
     [Fact]
     public void Allocation_moves_the_units_that_lose_least_off_a_full_plant()
     {
-        var local = Plant(0, "local", capacity: 100);
-        var china = Plant(1, "china", capacity: 1_000_000);
-        var near = new RouteCell(0, 0, Powertrain.Bev, [local, china]);
-        var far = new RouteCell(1, 0, Powertrain.Bev, [local, china]);
-        near.Landed[0] = 20_000; near.Landed[1] = 30_000; // loses 10,000 a car off the local plant
-        far.Landed[0] = 25_000; far.Landed[1] = 26_000;   // loses 1,000 a car
-        near.SortRoutes();
-        far.SortRoutes();
-        near.Demand = 80;
-        far.Demand = 80;
+        var problem = new AllocationProblem();
+        var local = problem.AddConstraint(100);
+        problem.AddCell(demand: 80, revenue: 40_000);
+        problem.AddRoute(20_000, (local, 1));
+        problem.AddRoute(30_000); // loses 10,000 a car off the local plant
+        problem.AddCell(demand: 80, revenue: 40_000);
+        problem.AddRoute(25_000, (local, 1));
+        problem.AddRoute(26_000); // loses 1,000 a car
 
-        Allocation.Allocate([near, far], [100, 1_000_000], [], new double[2]);
+        var result = RouteAllocator.Solve(problem);
 
-        Assert.Equal(80, near.Units[0], 6);
-        Assert.Equal(20, far.Units[0], 6);
-        Assert.Equal(60, far.Units[1], 6);
+        Assert.Equal(80, result.RouteUnits[0], 3);
+        Assert.Equal(20, result.RouteUnits[2], 3);
+        Assert.Equal(60, result.RouteUnits[3], 3);
+        Assert.InRange(result.ShadowPrices[local], 999, 1_001); // one more local car saves the far cell 1,000
     }
 
     [Fact]
-    public void Demand_beyond_every_plant_is_unmet()
+    public void Demand_beyond_every_plant_is_unserved()
     {
-        var only = Plant(0, "only", capacity: 50);
-        var cell = new RouteCell(0, 0, Powertrain.Bev, [only]);
-        cell.SortRoutes();
-        cell.Demand = 80;
+        var problem = new AllocationProblem();
+        var only = problem.AddConstraint(50);
+        problem.AddCell(demand: 80, revenue: 30_000);
+        problem.AddRoute(20_000, (only, 1));
 
-        Allocation.Allocate([cell], [50], [], new double[1]);
+        var result = RouteAllocator.Solve(problem);
 
-        Assert.Equal(50, cell.Units[0], 6);
-        Assert.Equal(30, cell.Unmet, 6);
+        Assert.Equal(50, result.RouteUnits[0], 3);
+        Assert.Equal(30, result.Unserved[0], 3);
     }
+
+    [Fact]
+    public void A_kit_plant_pays_its_kit_duty_on_every_car_and_exports_as_china_built_until_its_local_content_reaches_the_threshold()
+    {
+        var compiled = CompiledBaseline.Shipped;
+        var barcelona = compiled.Plants[compiled.PlantIndex["chery-barcelona"]];
+        var book = compiled.BaseTariffs;
+        var chery = compiled.Brands[compiled.BrandIndex["chery"]];
+
+        // The same kit plan whatever the destination: kits enter the EU at Barcelona.
+        Assert.Same(book.KitPlan(chery, barcelona, Powertrain.Phev, 2), book.KitPlan(chery, barcelona, Powertrain.Phev, 2));
+        // Inside the customs union the car circulates freely; only the kit duty applies.
+        Assert.True(book.Plan(chery, barcelona, compiled.Markets[compiled.MarketIndex["de"]], Powertrain.Phev, 2).IsFree);
+        Assert.True(book.Plan(chery, barcelona, compiled.Markets[compiled.MarketIndex["es"]], Powertrain.Phev, 2).IsFree);
+        var rayong = compiled.Plants[compiled.PlantIndex["byd-rayong"]];
+        Assert.Equal("TH", book.Origin(rayong, 2)); // 40-50% local content
+        var jizzakh = compiled.Plants[compiled.PlantIndex["byd-jizzakh"]];
+        Assert.Equal("CN", book.Origin(jizzakh, 1)); // 15% local content: still a Chinese car
+    }
+
+    private static TariffBook Book(CompiledBaseline compiled, params Lever[] levers) =>
+        new(compiled, levers, compiled.Plants, ModelParameters.Default[ParameterId.OriginLocalContent], compiled.BaseTariffs);
 
     [Fact]
     public void Prior_quantiles_match_the_normal_distribution()
@@ -192,7 +214,4 @@ public sealed class ComponentTests
         Assert.Equal(6, q.Mean, 9);
     }
 
-    private static PlantInfo Plant(int index, string id, double capacity) =>
-        new(index, id, id, 0, id == "china" ? "CN" : "HU", 0, -1, [true, true, true], new DateOnly(2020, 1, 1), null,
-            [capacity, capacity], 1, GoodsForm.Cbu, [1, 1], null);
 }

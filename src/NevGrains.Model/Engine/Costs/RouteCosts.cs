@@ -1,0 +1,106 @@
+using NevGrains.Model.Data;
+using NevGrains.Model.Engine.Supply;
+using NevGrains.Model.Scenarios;
+
+namespace NevGrains.Model.Engine.Costs;
+
+/// <summary>
+/// What a car costs the brand on each route in a year (docs/model.md, section 4.1): unit cost, freight, the kit duty a kit plant pays
+/// on its imported share, the destination's import duty for the car's origin, export-licence costs, less the cell's revealed-cost credit.
+/// </summary>
+internal static class RouteCosts
+{
+    public static void Compute(RunState run, int y)
+    {
+        var inputs = run.Inputs;
+        var c = run.Coefficients;
+        var pack = inputs.PackPrice[y] - inputs.PackPrice[0];
+        foreach (var market in run.Markets)
+        {
+            var info = market.Info;
+            for (var b = 0; b < run.Brands; b++)
+            {
+                for (var k = 0; k < Powertrains.Count; k++)
+                {
+                    if (market.Cells[b, k] is not { } cell)
+                    {
+                        continue;
+                    }
+                    var home = market.In.HomePriceUsd[y, b, k];
+                    var kwh = market.In.BatteryKwh[y, b, k];
+                    var brand = run.Compiled.Brands[b];
+                    cell.HasQuota = false;
+                    for (var r = 0; r < cell.Plants.Length; r++)
+                    {
+                        var plant = cell.Plants[r];
+                        var unit = home / (1 + CompiledBaseline.ChinaVat) * c.HomeCost * plant.UnitCostIndex + kwh * pack;
+                        // Kits come from China and pay the kit duty where the plant is, whatever the car's destination.
+                        var kitShare = plant.AssemblyMode == GoodsForm.Cbu || plant.Market < 0 ? 0 : 1 - plant.LocalContent[y];
+                        var kitFreight = kitShare * Freight(run, run.ChinaRegion, plant.Region);
+                        cell.KitPlans[r] = inputs.Tariffs.KitPlan(brand, plant, cell.Powertrain, y);
+                        cell.KitCustomsValue[r] = unit * kitShare * (1 + c.FobMarkup) + kitFreight;
+                        var kitDuty = kitShare > 0 ? cell.KitPlans[r].Evaluate(cell.KitCustomsValue[r], run.Quotas.Fill).Duty : 0;
+                        var outbound = plant.Market == info.Index ? 0 : Freight(run, plant.Region, info.Region);
+                        cell.Plans[r] = inputs.Tariffs.Plan(brand, plant, info, cell.Powertrain, y);
+                        cell.CustomsValue[r] = unit * (1 + c.FobMarkup) + kitFreight + kitDuty + outbound;
+                        var (duty, mip) = cell.Plans[r].Evaluate(cell.CustomsValue[r], run.Quotas.Fill);
+                        cell.UnitCost[r] = unit;
+                        cell.Freight[r] = kitFreight + outbound;
+                        cell.KitDuty[r] = kitDuty;
+                        cell.Duty[r] = kitDuty + duty;
+                        cell.MinImportPrice[r] = mip;
+                        cell.Extra[r] = plant.IsInChina ? RestrictionCost(run, b, info, cell.Powertrain, y) : 0;
+                        cell.Landed[r] = unit + cell.Freight[r] + cell.Duty[r] + cell.Extra[r] + cell.CostCredit;
+                        cell.HasQuota |= cell.Plans[r].HasQuota || cell.KitPlans[r].HasQuota;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Within a year only quota fills change duties: re-evaluates the routes that draw on a quota.</summary>
+    public static void RefreshQuotaDuties(RunState run)
+    {
+        foreach (var cell in run.AllCells)
+        {
+            if (!cell.HasQuota)
+            {
+                continue;
+            }
+            for (var r = 0; r < cell.Plants.Length; r++)
+            {
+                var kitDuty = cell.KitCustomsValue[r] > 0 ? cell.KitPlans[r].Evaluate(cell.KitCustomsValue[r], run.Quotas.Fill).Duty : 0;
+                var (duty, mip) = cell.Plans[r].Evaluate(cell.CustomsValue[r] - cell.KitDuty[r] + kitDuty, run.Quotas.Fill);
+                cell.CustomsValue[r] += kitDuty - cell.KitDuty[r];
+                cell.KitDuty[r] = kitDuty;
+                cell.Duty[r] = kitDuty + duty;
+                cell.MinImportPrice[r] = mip;
+                cell.Landed[r] = cell.UnitCost[r] + cell.Freight[r] + cell.Duty[r] + cell.Extra[r] + cell.CostCredit;
+            }
+        }
+    }
+
+    private static double Freight(RunState run, int from, int to)
+    {
+        var cost = run.Compiled.Freight[from, to];
+        return double.IsNaN(cost) ? 0 : cost;
+    }
+
+    private static double RestrictionCost(RunState run, int brand, MarketInfo market, Powertrain powertrain, int y)
+    {
+        var total = 0.0;
+        foreach (var lever in run.Inputs.Restrictions)
+        {
+            if (lever.CostPerVehicleUsd > 0 && Covers(run, lever, brand, market, powertrain))
+            {
+                total += lever.CostPerVehicleUsd * YearDates.ShareOfYear(run.Compiled.BaseYear + y, lever.From, lever.To);
+            }
+        }
+        return total;
+    }
+
+    private static bool Covers(RunState run, ExportRestrictionLever lever, int brand, MarketInfo market, Powertrain powertrain) =>
+        (lever.Brands.IsDefaultOrEmpty || lever.Brands.Contains(run.Compiled.Brands[brand].Id))
+        && (lever.Markets.IsDefaultOrEmpty || lever.Markets.Contains(market.Id))
+        && (lever.Powertrains.IsDefaultOrEmpty ? powertrain == Powertrain.Bev : lever.Powertrains.Contains(powertrain));
+}

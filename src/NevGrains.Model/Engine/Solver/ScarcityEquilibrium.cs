@@ -1,0 +1,587 @@
+using NevGrains.Model.Data;
+using NevGrains.Model.Engine.Costs;
+using NevGrains.Model.Engine.Demand;
+using NevGrains.Model.Engine.Pricing;
+using NevGrains.Model.Engine.Supply;
+using NevGrains.Model.Results;
+
+namespace NevGrains.Model.Engine.Solver;
+
+/// <summary>How a year's solve ended: why, after how many Newton iterations, at what relative residual.</summary>
+internal readonly record struct SolveOutcome(SolverExit Exit, int Iterations, double Residual);
+
+/// <summary>
+/// One year's equilibrium of prices, demand and supply (docs/model.md, section 6.4). The unknowns are the scarcity rents of every supply
+/// constraint (plant capacities, export caps, offset rules); given rents, each offer's opportunity cost, price, its buyers' demand
+/// and its routes' loads follow explicitly. The solve finds rents with <c>rent ≥ 0, load ≤ capacity</c> and one of the two tight for
+/// every constraint, by a semismooth Newton method (the Jacobian of each brand's loads in its own rents is analytic; brands are
+/// coupled through the residual) with a backtracking line search, over smoothing stages of the route choice
+/// (<see cref="ModelConstants.SmoothingStagesUsd"/>). Tariff-quota fills, which change duties, are iterated around it.
+/// The exit reason, iterations and residual are reported (as Math.NET's root finders report their exit condition).
+/// </summary>
+internal sealed class ScarcityEquilibrium(RunState run)
+{
+    private readonly Coefficients _c = run.Coefficients;
+
+    public SolveOutcome Solve(int y)
+    {
+        var iterations = 0;
+        var outcome = new SolveOutcome(SolverExit.Converged, 0, 0);
+        for (var round = 0; round < ModelConstants.MaxQuotaRounds; round++)
+        {
+            // Later rounds start from the last round's rents, which are close: only the last smoothing stage is needed.
+            outcome = SolveRents(y, _c.MaxIterations - iterations, warm: round > 0 || y > 1);
+            iterations += outcome.Iterations;
+            if (!run.Quotas.Any)
+            {
+                break;
+            }
+            var change = run.Quotas.Update(run.AllCells, (cell, r) => cell.OnSale ? cell.Share[r] * cell.Demand : 0, step: 1);
+            if (change < ModelConstants.QuotaFillTolerance)
+            {
+                break;
+            }
+            if (round == ModelConstants.MaxQuotaRounds - 1)
+            {
+                outcome = outcome with { Exit = SolverExit.IterationLimit, Residual = Math.Max(outcome.Residual, change) };
+                break;
+            }
+            RouteCosts.RefreshQuotaDuties(run);
+            foreach (var cell in run.AllCells)
+            {
+                PriceRule.RequiredCosts(cell, _c);
+            }
+        }
+        return outcome with { Iterations = iterations };
+    }
+
+    private SolveOutcome SolveRents(int y, int budget, bool warm)
+    {
+        var initial = run.Networks.Select(n => n.Constraints.Select(c => c.Rent).ToArray()).ToArray();
+        var outcome = SolveRents(y, budget, warm ? ModelConstants.SmoothingStagesUsd[^1..] : ModelConstants.SmoothingStagesUsd);
+        if (!warm || outcome.Exit == SolverExit.Converged)
+        {
+            return outcome;
+        }
+        // A warm start too far from the solution for the sharp last stage: start again and go through every stage.
+        for (var n = 0; n < run.Networks.Length; n++)
+        {
+            for (var t = 0; t < initial[n].Length; t++)
+            {
+                run.Networks[n].Constraints[t].Rent = initial[n][t];
+            }
+        }
+        var again = SolveRents(y, budget - outcome.Iterations, ModelConstants.SmoothingStagesUsd);
+        return again with { Iterations = again.Iterations + outcome.Iterations };
+    }
+
+    private SolveOutcome SolveRents(int y, int budget, double[] stages)
+    {
+        if (!run.Networks.Any(n => n.Constraints.Count > 0))
+        {
+            Evaluate(y, stages[^1]);
+            return new SolveOutcome(SolverExit.Converged, 0, 0);
+        }
+        Evaluate(y, stages[0]);
+        SetScales();
+        var iterations = 0;
+        var residual = 0.0;
+        var steps = run.Networks.Select(n => new double[n.Constraints.Count]).ToArray();
+        var starts = run.Networks.Select(n => new double[n.Constraints.Count]).ToArray();
+        for (var stage = 0; stage < stages.Length; stage++)
+        {
+            var tau = stages[stage];
+            var last = stage == stages.Length - 1;
+            var tolerance = last ? _c.Tolerance : Math.Max(_c.Tolerance, ModelConstants.StageTolerance);
+            var merit = Evaluate(y, tau);
+            while (true)
+            {
+                residual = MaxResidual();
+                if (residual <= tolerance)
+                {
+                    break;
+                }
+                if (iterations >= budget)
+                {
+                    return new SolveOutcome(SolverExit.IterationLimit, iterations, residual);
+                }
+                iterations++;
+                for (var n = 0; n < run.Networks.Length; n++)
+                {
+                    var network = run.Networks[n];
+                    for (var t = 0; t < network.Constraints.Count; t++)
+                    {
+                        starts[n][t] = network.Constraints[t].Rent;
+                    }
+                    NewtonStep(network, tau, steps[n]);
+                }
+                var accepted = false;
+                for (var s = 1.0; s > 1e-10; s *= 0.5)
+                {
+                    for (var n = 0; n < run.Networks.Length; n++)
+                    {
+                        var network = run.Networks[n];
+                        for (var t = 0; t < network.Constraints.Count; t++)
+                        {
+                            var constraint = network.Constraints[t];
+                            constraint.Rent = Math.Clamp(starts[n][t] + s * steps[n][t], 0, constraint.MaxRent);
+                        }
+                    }
+                    var candidate = Evaluate(y, tau);
+                    if (candidate <= (1 - 1e-4 * s) * merit)
+                    {
+                        merit = candidate;
+                        accepted = true;
+                        break;
+                    }
+                }
+                if (!accepted)
+                {
+                    for (var n = 0; n < run.Networks.Length; n++)
+                    {
+                        for (var t = 0; t < run.Networks[n].Constraints.Count; t++)
+                        {
+                            run.Networks[n].Constraints[t].Rent = starts[n][t];
+                        }
+                    }
+                    // Newton found no descent (a kink: rents at their cap, a subsidy price limit). Each constraint's load falls as its
+                    // own rent rises, so a sweep of bracketed one-dimensional solves always makes progress; then Newton resumes.
+                    var before = MaxResidual();
+                    merit = Sweep(y, tau, tolerance, ref iterations);
+                    residual = MaxResidual();
+                    if (residual < before * 0.999 && iterations < budget)
+                    {
+                        continue;
+                    }
+                    if (last)
+                    {
+                        return new SolveOutcome(residual <= tolerance ? SolverExit.Converged : SolverExit.Stalled, iterations, residual);
+                    }
+                    break;
+                }
+            }
+        }
+        return new SolveOutcome(SolverExit.Converged, iterations, residual);
+    }
+
+    /// <summary>
+    /// One Gauss-Seidel sweep: for each constraint off its complementarity, the rent that makes it hold with the others fixed, by
+    /// bisection (its load is monotone in its own rent). Counts as one iteration per constraint solved.
+    /// </summary>
+    private double Sweep(int y, double tau, double tolerance, ref int iterations)
+    {
+        var merit = Evaluate(y, tau);
+        foreach (var network in run.Networks)
+        {
+            foreach (var constraint in network.Constraints)
+            {
+                if (Math.Abs(Residual(constraint)) <= tolerance)
+                {
+                    continue;
+                }
+                iterations++;
+                var previousRent = constraint.Rent;
+                constraint.Rent = 0;
+                Evaluate(y, tau);
+                if (constraint.Load <= constraint.Capacity)
+                {
+                    merit = Evaluate(y, tau);
+                    continue;
+                }
+                // Bracket: double the rent until the load fits (scarce enough supply may need rents far above any cost), then bisect.
+                double low = 0, high = Math.Max(previousRent, tau);
+                for (var i = 0; i < 80; i++)
+                {
+                    constraint.Rent = high;
+                    Evaluate(y, tau);
+                    if (constraint.Load <= constraint.Capacity)
+                    {
+                        break;
+                    }
+                    low = high;
+                    high *= 2;
+                }
+                for (var i = 0; i < 60 && high - low > 1e-9 * Math.Max(1, high); i++)
+                {
+                    constraint.Rent = 0.5 * (low + high);
+                    Evaluate(y, tau);
+                    if (constraint.Load > constraint.Capacity)
+                    {
+                        low = constraint.Rent;
+                    }
+                    else
+                    {
+                        high = constraint.Rent;
+                    }
+                }
+                constraint.Rent = high;
+                merit = Evaluate(y, tau);
+            }
+        }
+        return merit;
+    }
+
+    /// <summary>Route choice, prices, demand and loads at the current rents; returns the merit (sum of squared residuals).</summary>
+    public double Evaluate(int y, double tau)
+    {
+        foreach (var network in run.Networks)
+        {
+            foreach (var cell in network.Cells)
+            {
+                if (cell.OnSale)
+                {
+                    RouteChoice.Evaluate(cell, network.Constraints, tau);
+                }
+            }
+        }
+        foreach (var market in run.Markets)
+        {
+            PriceRule.BrandPrices(market);
+            PriceRule.CompetitorPrices(run, market, y);
+            ConsumerPrices.Compute(run, market, y);
+            NestedLogit.Demand(market, y, _c);
+        }
+        var merit = 0.0;
+        foreach (var network in run.Networks)
+        {
+            foreach (var constraint in network.Constraints)
+            {
+                constraint.Load = 0;
+            }
+            foreach (var cell in network.Cells)
+            {
+                if (!cell.OnSale || cell.Demand <= 0)
+                {
+                    continue;
+                }
+                for (var r = 0; r < cell.Plants.Length; r++)
+                {
+                    foreach (var (t, coefficient) in cell.Terms[r])
+                    {
+                        network.Constraints[t].Load += coefficient * cell.Share[r] * cell.Demand;
+                    }
+                }
+            }
+            foreach (var constraint in network.Constraints)
+            {
+                var r = Residual(constraint);
+                merit += r * r;
+            }
+        }
+        return merit;
+    }
+
+    /// <summary>
+    /// Complementarity residual: zero when the rent is zero with spare capacity, when the constraint is tight with a rent, or when the rent
+    /// is at its cap with the constraint still short (the allocation then rations the excess).
+    /// </summary>
+    private static double Residual(SupplyConstraint constraint) =>
+        Math.Min(constraint.Rent / ModelConstants.RentScaleUsd,
+            Math.Max((constraint.Capacity - constraint.Load) / constraint.Scale, (constraint.Rent - constraint.MaxRent) / ModelConstants.RentScaleUsd));
+
+    private double MaxResidual()
+    {
+        var max = 0.0;
+        foreach (var network in run.Networks)
+        {
+            foreach (var constraint in network.Constraints)
+            {
+                max = Math.Max(max, Math.Abs(Residual(constraint)));
+            }
+        }
+        return max;
+    }
+
+    /// <summary>Measures each constraint's residual against its capacity or the demand that can load it (fixed for the year).</summary>
+    private void SetScales()
+    {
+        foreach (var network in run.Networks)
+        {
+            var potential = new double[network.Constraints.Count];
+            foreach (var cell in network.Cells)
+            {
+                if (!cell.OnSale)
+                {
+                    continue;
+                }
+                for (var r = 0; r < cell.Plants.Length; r++)
+                {
+                    foreach (var (t, coefficient) in cell.Terms[r])
+                    {
+                        potential[t] += Math.Abs(coefficient) * cell.Demand;
+                    }
+                }
+            }
+            for (var t = 0; t < potential.Length; t++)
+            {
+                var constraint = network.Constraints[t];
+                constraint.Scale = Math.Max(1, Math.Max(Math.Abs(constraint.Capacity), potential[t]));
+                // Quantities clear at whatever rent it takes (a cap on rents would ration, and rationing can turn a tariff into a gain);
+                // what buyers are charged is capped after the solve (CapPrices).
+                constraint.MaxRent = double.PositiveInfinity;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The semismooth Newton step of one brand's rents: rows whose rent should be zero move it to zero, the others make the load meet
+    /// the capacity under the linearised response of the brand's own route shares and demand (J = d load / d rent).
+    /// </summary>
+    private void NewtonStep(SupplyNetwork network, double tau, double[] step)
+    {
+        var n = network.Constraints.Count;
+        Array.Clear(step);
+        if (n == 0)
+        {
+            return;
+        }
+        var jacobian = Jacobian(network, tau);
+        var fixedRow = new bool[n];
+        var free = new List<int>(n);
+        for (var t = 0; t < n; t++)
+        {
+            var constraint = network.Constraints[t];
+            var slack = (constraint.Capacity - constraint.Load) / constraint.Scale;
+            if (constraint.Rent / ModelConstants.RentScaleUsd <= Math.Max(slack, (constraint.Rent - constraint.MaxRent) / ModelConstants.RentScaleUsd))
+            {
+                fixedRow[t] = true;
+                step[t] = -constraint.Rent;
+            }
+            else if ((constraint.Rent - constraint.MaxRent) / ModelConstants.RentScaleUsd >= slack)
+            {
+                fixedRow[t] = true;
+                step[t] = constraint.MaxRent - constraint.Rent;
+            }
+            else
+            {
+                free.Add(t);
+            }
+        }
+        if (free.Count == 0)
+        {
+            return;
+        }
+        var a = new double[free.Count, free.Count];
+        var b = new double[free.Count];
+        for (var i = 0; i < free.Count; i++)
+        {
+            var t = free[i];
+            var constraint = network.Constraints[t];
+            b[i] = constraint.Capacity - constraint.Load;
+            for (var u = 0; u < n; u++)
+            {
+                if (fixedRow[u])
+                {
+                    b[i] -= jacobian[t, u] * step[u];
+                }
+            }
+            for (var j = 0; j < free.Count; j++)
+            {
+                a[i, j] = jacobian[t, free[j]];
+            }
+            // Loads fall as rents rise; a constraint whose routes do not respond yet still gets a finite (line-searched) step.
+            a[i, i] -= constraint.Scale * 1e-7;
+        }
+        var x = DenseSolve.Solve(a, b);
+        for (var i = 0; i < free.Count; i++)
+        {
+            step[free[i]] = double.IsFinite(x[i]) ? x[i] : 0;
+        }
+    }
+
+    /// <summary>d load(t) / d rent(u) for one brand: the shift between its routes (smoothed choice) and its own demand's response.</summary>
+    private double[,] Jacobian(SupplyNetwork network, double tau)
+    {
+        var n = network.Constraints.Count;
+        var jacobian = new double[n, n];
+        var mean = new double[n];       // Σ_r a'(r,u) w_r: d opportunity cost / d rent(u)
+        var load = new double[n];       // Σ_r a(r,t) w_r
+        var demandSlope = new double[n];
+        var brand = network.Brand;
+        foreach (var cell in network.Cells)
+        {
+            if (!cell.OnSale || cell.Demand <= 0)
+            {
+                continue;
+            }
+            Array.Clear(mean);
+            Array.Clear(load);
+            for (var r = 0; r < cell.Plants.Length; r++)
+            {
+                var w = cell.Share[r];
+                if (w <= 0)
+                {
+                    continue;
+                }
+                var responsive = IsResponsive(cell, r, network);
+                foreach (var (t, coefficient) in cell.Terms[r])
+                {
+                    load[t] += coefficient * w;
+                    if (responsive)
+                    {
+                        mean[t] += coefficient * w;
+                    }
+                }
+                if (!responsive)
+                {
+                    continue;
+                }
+                // Shift between routes: −(D/τ) Σ_r w_r a(r,t) a(r,u) ...
+                foreach (var (t, ct) in cell.Terms[r])
+                {
+                    foreach (var (u, cu) in cell.Terms[r])
+                    {
+                        jacobian[t, u] -= cell.Demand / tau * w * ct * cu;
+                    }
+                }
+            }
+            // ... + (D/τ) load(t) mean(u)
+            for (var t = 0; t < n; t++)
+            {
+                if (load[t] == 0)
+                {
+                    continue;
+                }
+                for (var u = 0; u < n; u++)
+                {
+                    jacobian[t, u] += cell.Demand / tau * load[t] * mean[u];
+                }
+            }
+
+            // Demand response: the brand's offers in this market move together through the nested logit.
+            Array.Clear(demandSlope);
+            var market = run.Markets[cell.Market];
+            for (var k = 0; k < Powertrains.Count; k++)
+            {
+                if (market.Cells[brand, k] is not { OnSale: true } other || other.Demand <= 0)
+                {
+                    continue;
+                }
+                var price = Math.Max(market.ConsumerPrice[brand, k], 1);
+                var dUtility = _c.Alpha[k] / price * market.PriceFactor[brand, k] * other.PriceSlope;
+                var dDemand = NestedLogit.OwnDerivative(market, brand, cell.K, k, _c.Lambda) * dUtility;
+                if (dDemand == 0)
+                {
+                    continue;
+                }
+                for (var r = 0; r < other.Plants.Length; r++)
+                {
+                    if (other.Share[r] <= 0 || !IsResponsive(other, r, network))
+                    {
+                        continue;
+                    }
+                    foreach (var (u, cu) in other.Terms[r])
+                    {
+                        demandSlope[u] += dDemand * other.Share[r] * cu;
+                    }
+                }
+            }
+            for (var t = 0; t < n; t++)
+            {
+                if (load[t] == 0)
+                {
+                    continue;
+                }
+                for (var u = 0; u < n; u++)
+                {
+                    jacobian[t, u] += load[t] * demandSlope[u];
+                }
+            }
+        }
+        return jacobian;
+    }
+
+    /// <summary>A route's effective cost moves with rents unless a minimum import price holds it up.</summary>
+    private static bool IsResponsive(RouteCell cell, int r, SupplyNetwork network)
+    {
+        if (double.IsNegativeInfinity(cell.RequiredCost[r]))
+        {
+            return true;
+        }
+        var cost = cell.Landed[r];
+        foreach (var (t, coefficient) in cell.Terms[r])
+        {
+            cost += coefficient * network.Constraints[t].Rent;
+        }
+        return cost >= cell.RequiredCost[r];
+    }
+
+    /// <summary>
+    /// Allocates each brand's demand at the equilibrium prices with the exact allocator (section 6.2), starting from the equilibrium's
+    /// rents; a route under a minimum import price the cell's price does not cover carries nothing.
+    /// </summary>
+    public void Allocate()
+    {
+        foreach (var network in run.Networks)
+        {
+            bool Usable(RouteCell cell, int r) => cell.RequiredCost[r] <= cell.Opportunity + 1e-6;
+            var problem = network.ToProblem(
+                cell => cell.Demand,
+                cell => run.Markets[cell.Market].NetPrice[cell.Brand, cell.K] * (1 - _c.Distribution),
+                Usable);
+            var start = network.Constraints.Select(c => c.Rent).ToArray();
+            var result = RouteAllocator.Solve(problem, ModelConstants.SmoothingStagesUsd[^1], start);
+            if (result.Converged)
+            {
+                network.Apply(result, Usable);
+                continue;
+            }
+            // The exact allocator stopped short (it can, with offset rules and idle plants): keep the equilibrium's own route split,
+            // which meets every constraint and is within the last smoothing temperature of the optimum.
+            foreach (var cell in network.Cells)
+            {
+                cell.ClearUnits();
+                for (var r = 0; r < cell.Plants.Length; r++)
+                {
+                    cell.Units[r] = cell.OnSale ? cell.Share[r] * cell.Demand : 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scarcity cap (section 6.3): quantities clear at the equilibrium price whatever rent that takes, but buyers are charged at most the
+    /// price a rent of supply.maxScarcityRent of the reference revenue per car gives; those who would buy at the charged price beyond
+    /// what is sold queue (reported as unmet; they are already counted with the cars they bought instead). Quantities never depend on
+    /// the cap, so it cannot turn a tariff or a plant into a gain.
+    /// </summary>
+    public void CapPrices(int y)
+    {
+        foreach (var market in run.Markets)
+        {
+            var changed = false;
+            for (var b = 0; b < run.Brands; b++)
+            {
+                for (var k = 0; k < Powertrains.Count; k++)
+                {
+                    if (market.Cells[b, k] is not { OnSale: true } cell)
+                    {
+                        continue;
+                    }
+                    var maxRent = _c.MaxScarcityRent * market.ReferencePrice[b, k] * (1 - _c.Distribution);
+                    if (cell.Opportunity - cell.OpportunityFree <= maxRent)
+                    {
+                        continue;
+                    }
+                    var cap = cell.PriceAt(cell.OpportunityFree + maxRent);
+                    if (cap >= market.NetPrice[b, k])
+                    {
+                        continue;
+                    }
+                    var clearing = market.ConsumerPrice[b, k];
+                    market.NetPrice[b, k] = cap;
+                    changed = true;
+                    ConsumerPrices.Compute(run, market, y);
+                    var charged = market.ConsumerPrice[b, k];
+                    // Within-nest response of the brand's demand to its own price: D ∝ P^(α/λ).
+                    cell.Queued = cell.Supplied * (Math.Pow(Math.Max(charged, 1) / Math.Max(clearing, 1), _c.Alpha[k] / _c.Lambda) - 1);
+                    cell.CappedRent = maxRent;
+                }
+            }
+            if (changed)
+            {
+                ConsumerPrices.Compute(run, market, y);
+            }
+        }
+    }
+}
