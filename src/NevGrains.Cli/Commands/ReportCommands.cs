@@ -3,6 +3,7 @@ using Google.Protobuf;
 using NevGrains.Api.V1;
 using NevGrains.Cli.Connection;
 using NevGrains.Cli.Files;
+using NevGrains.Cli.Output;
 using NevGrains.Cli.Reports;
 using Spectre.Console;
 
@@ -44,7 +45,7 @@ public static class ReportCommands
                 switch (input.Message)
                 {
                     case Scenario scenario:
-                        await AddScenario(report, client, console, input.Path, scenario, parse.GetValue(owner), parse.GetValue(markets) ?? [], token);
+                        await AddScenario(report, client, console, error, input.Path, scenario, parse.GetValue(owner), parse.GetValue(markets) ?? [], token);
                         break;
                     case RunSensitivityRequest sensitivity:
                         var tornado = await Invocation.FromFile(input.Path, "", () => client.Experiments.RunSensitivityAsync(sensitivity, cancellationToken: token).ResponseAsync);
@@ -100,7 +101,7 @@ public static class ReportCommands
         _ => Path.GetFileName(path),
     };
 
-    private static async Task AddScenario(ScenarioReport report, NevClient client, IAnsiConsole console, string path, Scenario scenario,
+    private static async Task AddScenario(ScenarioReport report, NevClient client, IAnsiConsole console, TextWriter error, string path, Scenario scenario,
         string? ownerOption, string[] marketOption, CancellationToken token)
     {
         var brands = await client.Catalog.ListBrandsAsync(new ListBrandsRequest(), cancellationToken: token);
@@ -117,6 +118,7 @@ public static class ReportCommands
         var shown = new CompareScenarioResponse { Scenario = comparison.Scenario, DatasetVersion = comparison.DatasetVersion };
         shown.Cells.AddRange(comparison.Cells.Where(c => markets.Contains(c.Market)));
         ScenarioCommands.WriteComparison(console, shown);
+        ConvergenceWarning.Write(error, comparison.Diagnostics, comparison.BaseDiagnostics);
         report.AddShareTrajectories(comparison, owner, markets);
         report.AddUnitsByYear(comparison, owner, markets);
         report.AddValueByYear(comparison, owner, markets, CellMetric.GrossMarginUsd);

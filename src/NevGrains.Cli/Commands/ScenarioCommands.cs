@@ -34,11 +34,11 @@ public static class ScenarioCommands
                     cancellationToken: token).ResponseAsync);
             var result = response.Result;
             var detail = new Tabular("owner", "competitor", "market", "year", "bev_units", "phev_units", "other_units", "share_of_market", "average_price_usd",
-                "revenue_usd", "gross_margin_usd", "tariff_paid_usd", "locally_built_share", "china_built_units", "unmet_units");
+                "revenue_usd", "gross_margin_usd", "tariff_paid_usd", "locally_built_share", "china_built_units", "unmet_units", "scarcity_rent_usd");
             foreach (var c in result.Cells)
             {
                 detail.Add(c.Owner, c.IsCompetitor, c.Market, c.Year, c.BevUnits, c.PhevUnits, c.OtherUnits, c.ShareOfMarket, c.AveragePriceUsd,
-                    c.RevenueUsd, c.GrossMarginUsd, c.TariffPaidUsd, c.LocallyBuiltShare, c.ChinaBuiltUnits, c.UnmetUnits);
+                    c.RevenueUsd, c.GrossMarginUsd, c.TariffPaidUsd, c.LocallyBuiltShare, c.ChinaBuiltUnits, c.UnmetUnits, c.ScarcityRentUsd);
             }
             OutputOptions.Write(parse.GetValue(format), parse.GetValue(outFile), console, output, response, () =>
             {
@@ -51,6 +51,7 @@ public static class ScenarioCommands
                 }
                 totals.WriteTable(console, "Totals over the markets shown");
             }, detail);
+            ConvergenceWarning.Write(error, result.Diagnostics);
             return ExitCodes.Ok;
         }));
         return command;
@@ -72,6 +73,7 @@ public static class ScenarioCommands
                     cancellationToken: token).ResponseAsync);
             OutputOptions.Write(parse.GetValue(format), parse.GetValue(outFile), console, output, response,
                 () => WriteComparison(console, response), ComparisonRows(response));
+            ConvergenceWarning.Write(error, response.Diagnostics, response.BaseDiagnostics);
             return ExitCodes.Ok;
         }));
         return command;
@@ -161,6 +163,7 @@ public static class ScenarioCommands
                 }
                 rows.WriteTable(console, "Change by driver over the markets shown");
             }, detail);
+            ConvergenceWarning.Write(error, response.Diagnostics, response.BaseDiagnostics);
             return ExitCodes.Ok;
         }));
         return command;

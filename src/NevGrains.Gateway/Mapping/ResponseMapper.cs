@@ -19,12 +19,7 @@ internal static class ResponseMapper
             DatasetVersion = result.DatasetVersion,
             BaseYear = result.BaseYear,
             Horizon = result.Horizon,
-            Diagnostics = new Wire.SolverDiagnostics
-            {
-                Iterations = result.Diagnostics.Iterations,
-                MaxPriceResidual = result.Diagnostics.MaxPriceResidual,
-                YearsNotConverged = result.Diagnostics.YearsNotConverged,
-            },
+            Diagnostics = Diagnostics(result.Diagnostics),
         };
         message.Cells.AddRange(result.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year)).Select(Cell));
         message.Markets.AddRange(result.Markets.Where(m => keep.Market(m.Market) && keep.Year(m.Year)).Select(Market));
@@ -32,6 +27,37 @@ internal static class ResponseMapper
         message.Plants.AddRange(result.Plants.Where(p => keep.Owner(p.Brand) && keep.Year(p.Year)).Select(Plant));
         return message;
     }
+
+    /// <summary>A run's solver diagnostics, every projected year whatever the result filter (a year's solve starts from the years before it).</summary>
+    public static Wire.SolverDiagnostics Diagnostics(SolverDiagnostics d)
+    {
+        var message = new Wire.SolverDiagnostics
+        {
+            Iterations = d.Iterations,
+            MaxPriceResidual = d.MaxPriceResidual,
+            YearsNotConverged = d.YearsNotConverged,
+            Converged = d.Converged && !d.NotConvergedYears.Any(),
+        };
+        if (!d.Years.IsDefault)
+        {
+            message.Years.AddRange(d.Years.OrderBy(y => y.Year).Select(y => new Wire.YearSolve
+            {
+                Year = y.Year,
+                Exit = Exit(y.Exit),
+                Iterations = y.Iterations,
+                Residual = y.Residual,
+            }));
+        }
+        return message;
+    }
+
+    public static Wire.SolverExit Exit(SolverExit exit) => exit switch
+    {
+        SolverExit.Converged => Wire.SolverExit.Converged,
+        SolverExit.IterationLimit => Wire.SolverExit.IterationLimit,
+        SolverExit.Stalled => Wire.SolverExit.Stalled,
+        _ => Wire.SolverExit.Unspecified,
+    };
 
     public static Wire.CellResult Cell(CellResult c) => new()
     {
@@ -53,6 +79,7 @@ internal static class ResponseMapper
         ChinaBuiltUnits = c.ChinaBuiltUnits,
         ChinaBuiltNevUnits = c.ChinaBuiltNevUnits,
         UnmetUnits = c.UnmetUnits,
+        ScarcityRentUsd = c.ScarcityRentUsd,
     };
 
     public static Wire.MarketYearResult Market(MarketYearResult m) => new()

@@ -27,11 +27,18 @@ public sealed class ScenarioApi(IGrainFactory grains) : ScenarioService.Scenario
     public override async Task<CompareScenarioResponse> CompareScenario(CompareScenarioRequest request, ServerCallContext context)
     {
         var scenario = RequestMapper.Scenario(request.Scenario);
-        var comparison = await CallerContext.Prefixed("scenario",
-            () => Worker.Compare(scenario, CallerContext.Version(request.DatasetVersion), context.CancellationToken));
+        var (result, baseline) = await CallerContext.Prefixed("scenario",
+            () => RunWithBase(scenario, CallerContext.Version(request.DatasetVersion), context.CancellationToken));
+        var comparison = Model.Results.Comparison.Of(baseline, result);
         Telemetry.Evaluated("compare");
         var keep = ResponseMapper.Filter.Of(request.Filter);
-        var response = new CompareScenarioResponse { Scenario = comparison.Scenario, DatasetVersion = comparison.DatasetVersion };
+        var response = new CompareScenarioResponse
+        {
+            Scenario = comparison.Scenario,
+            DatasetVersion = comparison.DatasetVersion,
+            Diagnostics = ResponseMapper.Diagnostics(result.Diagnostics),
+            BaseDiagnostics = ResponseMapper.Diagnostics(baseline.Diagnostics),
+        };
         response.Cells.AddRange(comparison.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year)).Select(ResponseMapper.Change));
         return response;
     }
@@ -40,8 +47,20 @@ public sealed class ScenarioApi(IGrainFactory grains) : ScenarioService.Scenario
     public override async Task<ExplainScenarioResponse> ExplainScenario(ExplainScenarioRequest request, ServerCallContext context)
     {
         var scenario = RequestMapper.Scenario(request.Scenario);
-        var explanation = await CallerContext.Prefixed("scenario",
-            () => Worker.Explain(scenario, ResponseMapper.Metric(request.Metric), CallerContext.Version(request.DatasetVersion), context.CancellationToken));
+        var version = CallerContext.Version(request.DatasetVersion);
+        var (explanation, (result, baseline)) = await CallerContext.Prefixed("scenario", async () =>
+        {
+            // The explanation does not report how its runs' solves went; its two ends (every driver on, none) are this
+            // scenario and its base, so their diagnostics come from those two runs, made alongside on other workers.
+            var explaining = Worker.Explain(scenario, ResponseMapper.Metric(request.Metric), version, context.CancellationToken);
+            var ends = RunWithBase(scenario, version, context.CancellationToken);
+            await Task.WhenAll(explaining, ends);
+            var explained = await explaining;
+            var runs = await ends;
+            return (explained, runs.Scenario.DatasetVersion == explained.DatasetVersion
+                ? runs
+                : await RunWithBase(scenario, explained.DatasetVersion, context.CancellationToken));
+        });
         Telemetry.Evaluated("explain");
         var keep = ResponseMapper.Filter.Of(request.Filter);
         var response = new ExplainScenarioResponse
@@ -49,6 +68,8 @@ public sealed class ScenarioApi(IGrainFactory grains) : ScenarioService.Scenario
             Scenario = explanation.Scenario,
             DatasetVersion = explanation.DatasetVersion,
             Metric = ResponseMapper.Metric(explanation.Metric),
+            Diagnostics = ResponseMapper.Diagnostics(result.Diagnostics),
+            BaseDiagnostics = ResponseMapper.Diagnostics(baseline.Diagnostics),
         };
         response.Drivers.AddRange(explanation.Drivers.Select(ResponseMapper.Driver));
         response.Cells.AddRange(explanation.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year)).Select(ResponseMapper.Explained));
@@ -66,6 +87,10 @@ public sealed class ScenarioApi(IGrainFactory grains) : ScenarioService.Scenario
         var response = new QueryMarketResponse { Market = projection.Market, Scenario = projection.Scenario, DatasetVersion = projection.DatasetVersion };
         response.Years.AddRange(projection.Years.Select(ResponseMapper.Market));
         response.Cells.AddRange(projection.Cells.Select(ResponseMapper.Cell));
+        if (projection.Diagnostics is { } diagnostics)
+        {
+            response.Diagnostics = ResponseMapper.Diagnostics(diagnostics);
+        }
         return response;
     }
 
@@ -81,6 +106,31 @@ public sealed class ScenarioApi(IGrainFactory grains) : ScenarioService.Scenario
         response.Years.AddRange(report.Years.Select(ResponseMapper.Brand));
         response.Cells.AddRange(report.Cells.Select(ResponseMapper.Cell));
         response.Plants.AddRange(report.Plants.Select(ResponseMapper.Plant));
+        if (report.Diagnostics is { } diagnostics)
+        {
+            response.Diagnostics = ResponseMapper.Diagnostics(diagnostics);
+        }
         return response;
+    }
+
+    /// <summary>
+    /// A scenario and its base (no levers; the scenario's horizon and parameters) on one dataset version, run side by side on two
+    /// workers: what a comparison pairs, each with its solver diagnostics.
+    /// </summary>
+    private async Task<(Model.Results.ScenarioResult Scenario, Model.Results.ScenarioResult Base)> RunWithBase(Model.Scenarios.Scenario scenario, string? datasetVersion,
+        CancellationToken cancellationToken)
+    {
+        var baseScenario = Model.Scenarios.Scenario.Base(scenario.Horizon) with { Parameters = scenario.Parameters };
+        var running = Worker.Run(scenario, datasetVersion, cancellationToken);
+        var runningBase = Worker.Run(baseScenario, datasetVersion, cancellationToken);
+        await Task.WhenAll(running, runningBase);
+        var result = await running;
+        var baseline = await runningBase;
+        if (baseline.DatasetVersion != result.DatasetVersion)
+        {
+            // The current version changed between the two calls: run the base again on the scenario's version.
+            baseline = await Worker.Run(baseScenario, result.DatasetVersion, cancellationToken);
+        }
+        return (result, baseline);
     }
 }

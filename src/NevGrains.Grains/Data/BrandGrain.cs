@@ -46,7 +46,7 @@ public sealed class BrandGrain(
         _ = Snapshot();
         var result = await GrainFactory.GetGrain<IScenarioWorkerGrain>(0).Run(scenario, datasetVersion, cancellationToken);
         return new BrandReport(Id, result.Scenario, result.DatasetVersion,
-            [.. result.Brands.Where(b => b.Brand == Id)], [.. result.Cells.Where(c => c.Owner == Id)], [.. result.Plants.Where(p => p.Brand == Id)]);
+            [.. result.Brands.Where(b => b.Brand == Id)], [.. result.Cells.Where(c => c.Owner == Id)], [.. result.Plants.Where(p => p.Brand == Id)], result.Diagnostics);
     }
 
     private BrandSnapshot Snapshot() => state.State.Brand is { } brand

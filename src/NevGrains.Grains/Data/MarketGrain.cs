@@ -47,7 +47,7 @@ public sealed class MarketGrain(
         _ = Snapshot(); // unknown markets fail here, before any work
         var result = await GrainFactory.GetGrain<IScenarioWorkerGrain>(0).Run(scenario, datasetVersion, cancellationToken);
         return new MarketProjection(Id, result.Scenario, result.DatasetVersion,
-            [.. result.Markets.Where(m => m.Market == Id)], [.. result.Cells.Where(c => c.Market == Id)]);
+            [.. result.Markets.Where(m => m.Market == Id)], [.. result.Cells.Where(c => c.Market == Id)], result.Diagnostics);
     }
 
     private MarketSnapshot Snapshot() => state.State.Market is { } market

@@ -32,6 +32,20 @@ public sealed class ScenarioCommandTests(ServiceFixture service) : IDisposable
     }
 
     [Fact]
+    public async Task The_base_converges_so_run_prints_no_warning_and_its_json_carries_the_diagnostics()
+    {
+        var file = folder.File("base.scenario.json", """{"name":"base","horizon":2028}""");
+
+        var (code, output, error) = await service.Nev("run", file, "--owner", "byd", "--market", "hu", "--format", "json");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
+        var diagnostics = JsonParser.Default.Parse<RunScenarioResponse>(output).Result.Diagnostics;
+        Assert.True(diagnostics.Converged);
+        Assert.Equal(new[] { 2026, 2027, 2028 }, diagnostics.Years.Select(y => y.Year));
+    }
+
+    [Fact]
     public async Task Compare_as_csv_has_one_row_per_cell_with_base_and_scenario()
     {
         var file = folder.File("szeged.scenario.json", ScenarioText.SzegedLate);

@@ -25,6 +25,67 @@ public sealed class ScenarioApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_run_reports_a_converged_solve_for_every_projected_year()
+    {
+        var response = await scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = new Scenario { Name = "base" } },
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        var result = response.Result;
+        var diagnostics = result.Diagnostics;
+        Assert.True(diagnostics.Converged, $"years not converged: {string.Join(", ", diagnostics.Years.Where(y => y.Exit != SolverExit.Converged))}");
+        Assert.Equal(0, diagnostics.YearsNotConverged);
+        // One entry per projected year; the base year is not solved.
+        Assert.Equal(Enumerable.Range(result.BaseYear + 1, result.Horizon - result.BaseYear), diagnostics.Years.Select(y => y.Year));
+        Assert.All(diagnostics.Years, y =>
+        {
+            Assert.Equal(SolverExit.Converged, y.Exit);
+            Assert.True(y.Iterations > 0, $"{y.Year}: {y.Iterations} iterations");
+            Assert.True(y.Residual <= diagnostics.MaxPriceResidual, $"{y.Year}: residual {y.Residual} above the largest {diagnostics.MaxPriceResidual}");
+        });
+    }
+
+    [Fact]
+    public async Task Diagnostics_cover_the_whole_run_whatever_the_filter()
+    {
+        var response = await scenarios.RunScenarioAsync(new RunScenarioRequest
+        {
+            Scenario = new Scenario { Name = "base", Horizon = 2028 },
+            Filter = new ResultFilter { Owners = { "byd" }, Markets = { "hu" }, Years = { 2027 } },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+        int[] projected = [2026, 2027, 2028];
+        Assert.Equal(projected, response.Result.Diagnostics.Years.Select(y => y.Year));
+    }
+
+    [Fact]
+    public async Task Compare_and_explain_carry_the_diagnostics_of_the_scenario_and_of_its_base()
+    {
+        var scenario = Requests.EuTariff(0.25);
+        var compared = await scenarios.CompareScenarioAsync(new CompareScenarioRequest
+        {
+            Scenario = scenario,
+            Filter = new ResultFilter { Owners = { "byd" }, Markets = { "de" } },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        var explained = await scenarios.ExplainScenarioAsync(new ExplainScenarioRequest
+        {
+            Scenario = scenario,
+            Filter = new ResultFilter { Owners = { "byd" }, Markets = { "de" } },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+        int[] projected = [2026, 2027, 2028];
+        foreach (var diagnostics in new[] { compared.Diagnostics, compared.BaseDiagnostics, explained.Diagnostics, explained.BaseDiagnostics })
+        {
+            Assert.NotNull(diagnostics);
+            Assert.Equal(projected, diagnostics.Years.Select(y => y.Year));
+            Assert.Equal(diagnostics.YearsNotConverged == 0, diagnostics.Converged);
+        }
+        // The explanation's two ends are the comparison's two runs.
+        Assert.Equal(compared.Diagnostics, explained.Diagnostics);
+        Assert.Equal(compared.BaseDiagnostics, explained.BaseDiagnostics);
+        Assert.NotEmpty(compared.Cells);
+    }
+
+    [Fact]
     public async Task A_filter_keeps_only_the_cells_asked_for()
     {
         var response = await scenarios.RunScenarioAsync(new RunScenarioRequest
@@ -85,6 +146,8 @@ public sealed class ScenarioApiTests(GatewayFixture gateway)
         Assert.Equal("szeged-late-min-price", brand.Scenario);
         Assert.All(brand.Cells, c => Assert.Equal("byd", c.Owner));
         Assert.Contains(brand.Plants, p => p.Plant == "byd-szeged");
+        Assert.NotEmpty(market.Diagnostics.Years);
+        Assert.NotEmpty(brand.Diagnostics.Years);
     }
 
     [Fact]
