@@ -521,6 +521,11 @@ internal sealed class ScarcityEquilibrium(RunState run)
                 Usable);
             var start = network.Constraints.Select(c => c.Rent).ToArray();
             var result = RouteAllocator.Solve(problem, ModelConstants.SmoothingStagesUsd[^1], start);
+            if (!result.Converged)
+            {
+                // The warm start can sit in a flat corner of the dual: start again from the top of the smoothing schedule.
+                result = RouteAllocator.Solve(problem);
+            }
             if (result.Converged)
             {
                 network.Apply(result, Usable);
