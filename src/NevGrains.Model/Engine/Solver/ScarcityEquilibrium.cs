@@ -36,7 +36,8 @@ internal sealed class ScarcityEquilibrium(RunState run)
             {
                 break;
             }
-            var change = run.Quotas.Update(run.AllCells, (cell, r) => cell.OnSale ? cell.Share[r] * cell.Demand : 0, step: 1);
+            // Undamped first (fills usually settle in a few rounds); damped if they keep moving, which stops a two-cycle.
+            var change = run.Quotas.Update(run.AllCells, (cell, r) => cell.OnSale ? cell.Share[r] * cell.Demand : 0, step: round < 4 ? 1 : 0.5);
             if (change < ModelConstants.QuotaFillTolerance)
             {
                 break;
@@ -514,7 +515,10 @@ internal sealed class ScarcityEquilibrium(RunState run)
     {
         foreach (var network in run.Networks)
         {
-            bool Usable(RouteCell cell, int r) => cell.RequiredCost[r] <= cell.Opportunity + 1e-6;
+            // A route under a minimum import price carries cars only if the cell's price covers it. The opportunity cost is a soft
+            // minimum, up to τ · ln(routes + 1) below the least effective cost, so the check allows that much.
+            var smoothing = ModelConstants.SmoothingStagesUsd[^1];
+            bool Usable(RouteCell cell, int r) => cell.RequiredCost[r] <= cell.Opportunity + smoothing * Math.Log(cell.Plants.Length + 1) + 1e-6;
             var problem = network.ToProblem(
                 cell => cell.Demand,
                 cell => run.Markets[cell.Market].NetPrice[cell.Brand, cell.K] * (1 - _c.Distribution),
