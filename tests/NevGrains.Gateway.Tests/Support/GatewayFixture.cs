@@ -9,6 +9,8 @@ public static class Keys
     public const string Planner = "key-planner-0123456789";
     public const string OtherPlanner = "key-planner2-0123456789";
     public const string Admin = "key-admin-0123456789";
+    /// <summary>A planner no other test uses, for a test that counts on having none of its own batches running.</summary>
+    public const string SoloPlanner = "key-planner3-0123456789";
 }
 
 /// <summary>
@@ -44,6 +46,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         AddKey(settings, 1, Keys.Planner, "paul", "planner");
         AddKey(settings, 2, Keys.OtherPlanner, "petra", "planner");
         AddKey(settings, 3, Keys.Admin, "ada", "admin");
+        AddKey(settings, 4, Keys.SoloPlanner, "sam", "planner");
         Host = await GatewayHost.Start(settings);
         await Host.Started;
         // The first call waits for the dataset to load, so tests measure behaviour, not warm-up.
