@@ -7,13 +7,13 @@ namespace NevGrains.Gateway.Tests.Services;
 [Collection(GatewayCollection.Name)]
 public sealed class BatchApiTests(GatewayFixture gateway)
 {
-    private readonly BatchService.BatchServiceClient batches = gateway.Batches();
+    // A planner of its own: other test classes' batches and experiments (the Node client's, the examples') never count against
+    // its batch limit while these tests run.
+    private readonly BatchService.BatchServiceClient batches = gateway.Batches(Keys.SoloPlanner);
 
     [Fact]
     public async Task A_submitted_batch_streams_every_result_in_order_and_resumes_from_an_offset()
     {
-        // A planner of its own: other tests' batches (the Node client's, cancelled ones still winding down) never count against it.
-        var batches = gateway.Batches(Keys.SoloPlanner);
         var id = NewId();
         var submitted = await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.ScenarioBatch(5) });
         Assert.Equal(5, submitted.Status.Total);
