@@ -48,18 +48,16 @@ public sealed class ScenarioApi(IGrainFactory grains) : ScenarioService.Scenario
     {
         var scenario = RequestMapper.Scenario(request.Scenario);
         var version = CallerContext.Version(request.DatasetVersion);
-        var (explanation, (result, baseline)) = await CallerContext.Prefixed("scenario", async () =>
+        var (explanation, diagnostics, baseDiagnostics) = await CallerContext.Prefixed("scenario", async () =>
         {
-            // The explanation does not report how its runs' solves went; its two ends (every driver on, none) are this
-            // scenario and its base, so their diagnostics come from those two runs, made alongside on other workers.
-            var explaining = Worker.Explain(scenario, ResponseMapper.Metric(request.Metric), version, context.CancellationToken);
-            var ends = RunWithBase(scenario, version, context.CancellationToken);
-            await Task.WhenAll(explaining, ends);
-            var explained = await explaining;
-            var runs = await ends;
-            return (explained, runs.Scenario.DatasetVersion == explained.DatasetVersion
-                ? runs
-                : await RunWithBase(scenario, explained.DatasetVersion, context.CancellationToken));
+            var explained = await Worker.Explain(scenario, ResponseMapper.Metric(request.Metric), version, context.CancellationToken);
+            if (explained is { Diagnostics: { } own, BaseDiagnostics: { } ofBase })
+            {
+                return (explained, own, ofBase);
+            }
+            // A silo from before explanations carried their solves' diagnostics: take them from the two ends, run again.
+            var (result, baseline) = await RunWithBase(scenario, explained.DatasetVersion, context.CancellationToken);
+            return (explained, result.Diagnostics, baseline.Diagnostics);
         });
         Telemetry.Evaluated("explain");
         var keep = ResponseMapper.Filter.Of(request.Filter);
@@ -68,8 +66,8 @@ public sealed class ScenarioApi(IGrainFactory grains) : ScenarioService.Scenario
             Scenario = explanation.Scenario,
             DatasetVersion = explanation.DatasetVersion,
             Metric = ResponseMapper.Metric(explanation.Metric),
-            Diagnostics = ResponseMapper.Diagnostics(result.Diagnostics),
-            BaseDiagnostics = ResponseMapper.Diagnostics(baseline.Diagnostics),
+            Diagnostics = ResponseMapper.Diagnostics(diagnostics),
+            BaseDiagnostics = ResponseMapper.Diagnostics(baseDiagnostics),
         };
         response.Drivers.AddRange(explanation.Drivers.Select(ResponseMapper.Driver));
         response.Cells.AddRange(explanation.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year)).Select(ResponseMapper.Explained));

@@ -47,7 +47,6 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
                 Diffusion.RecordGaps(market);
                 Array.Copy(market.Supplied, market.PreviousSupplied, market.Supplied.Length);
             }
-            BaseYearCalibration.RecordPlantUnits(_run, y);
             results.CollectYear(y);
         }
         return results.Build(scenarioName);

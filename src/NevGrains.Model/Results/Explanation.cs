@@ -22,7 +22,9 @@ public sealed record Explanation(
     [property: Id(1)] string DatasetVersion,
     [property: Id(2)] ExplainedMetric Metric,
     [property: Id(3)] ImmutableArray<Driver> Drivers,
-    [property: Id(4)] ImmutableArray<ExplainedCell> Cells);
+    [property: Id(4)] ImmutableArray<ExplainedCell> Cells,
+    [property: Id(5)] SolverDiagnostics? Diagnostics = null,
+    [property: Id(6)] SolverDiagnostics? BaseDiagnostics = null);
 
 [GenerateSerializer, Immutable, Alias("nev.ExplainedCell")]
 public sealed record ExplainedCell(
@@ -51,7 +53,7 @@ public static class Explainer
         var drivers = scenario.LeverList.Select(l => l.Driver).Distinct().Order().ToImmutableArray();
         var n = drivers.Length;
         var runs = new Dictionary<(string, string, int), CellResult>[1 << n];
-        ScenarioResult? full = null;
+        ScenarioResult? full = null, none = null;
         for (var mask = 0; mask < 1 << n; mask++)
         {
             var subset = drivers.Where((_, i) => (mask & (1 << i)) != 0).ToHashSet();
@@ -60,6 +62,10 @@ public static class Explainer
             if (mask == (1 << n) - 1)
             {
                 full = result;
+            }
+            if (mask == 0)
+            {
+                none = result;
             }
         }
 
@@ -95,7 +101,8 @@ public static class Explainer
             var any = runs[(1 << n) - 1].GetValueOrDefault(key) ?? runs[0][key];
             cells.Add(new ExplainedCell(key.Item1, any.IsCompetitor, key.Item2, key.Item3, before, after, [.. parts]));
         }
-        return new Explanation(scenario.Name, full!.DatasetVersion, metric, drivers, cells.ToImmutable());
+        // Its two ends, every driver on and none, are the scenario and its base: their solves are the ones a caller reads.
+        return new Explanation(scenario.Name, full!.DatasetVersion, metric, drivers, cells.ToImmutable(), full.Diagnostics, none!.Diagnostics);
     }
 
     private static double Value(Dictionary<(string, string, int), CellResult> cells, (string, string, int) key, ExplainedMetric metric) =>

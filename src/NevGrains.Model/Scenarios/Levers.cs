@@ -132,6 +132,12 @@ public sealed record ExportRestrictionLever(
     [property: Id(6)] double? CapUnits = null) : Lever
 {
     public override Driver Driver => Driver.Tariff;
+
+    /// <summary>Whether the restriction reaches a brand's China-built cars of a powertrain sold in a market (BEVs only by default).</summary>
+    public bool Covers(string brand, string market, Powertrain powertrain) =>
+        (Brands.IsDefaultOrEmpty || Brands.Contains(brand))
+        && (Markets.IsDefaultOrEmpty || Markets.Contains(market))
+        && (Powertrains.IsDefaultOrEmpty ? powertrain == Powertrain.Bev : Powertrains.Contains(powertrain));
 }
 
 /// <summary>A local-production offset ratio from a date (Thailand EV3.5: 2 local cars per import in 2026, 3 in 2027).</summary>

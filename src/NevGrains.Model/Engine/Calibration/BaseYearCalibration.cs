@@ -69,12 +69,13 @@ internal static class BaseYearCalibration
                 }
                 var market = run.Markets[cell.Market];
                 RouteChoice.Evaluate(cell, network.Constraints, ModelConstants.SmoothingStagesUsd[^1]);
+                RouteChoice.FreeOpportunity(cell, ModelConstants.SmoothingStagesUsd[^1]);
                 var basePrice = market.BasePrice[cell.Brand, cell.K];
                 var credit = Math.Min(0, basePrice * (1 - c.Distribution - c.MinMargin) - cell.Opportunity);
                 cell.CostCredit = credit;
                 for (var r = 0; r < cell.Plants.Length; r++)
                 {
-                    cell.Landed[r] += credit;
+                    cell.UpdateLanded(r);
                 }
                 cell.Opportunity += credit;
                 cell.OpportunityFree += credit;
@@ -107,7 +108,6 @@ internal static class BaseYearCalibration
             Diffusion.Initialise(run, market);
         }
         EntrantConstants(run);
-        RecordPlantUnits(run, 0);
     }
 
     /// <summary>Base-year sales are history: they go to the cheapest routes plants abroad could serve; China plants shipped the rest.</summary>
@@ -276,17 +276,6 @@ internal static class BaseYearCalibration
                     var brandPart = s < run.Brands ? (double.IsNaN(relative[s, k]) ? relativeAny[s] : relative[s, k]) : 0;
                     market.Xi[s, k] = nestMean[m, k] + brandPart + offset;
                 }
-            }
-        }
-    }
-
-    public static void RecordPlantUnits(RunState run, int y)
-    {
-        foreach (var cell in run.AllCells)
-        {
-            for (var r = 0; r < cell.Plants.Length; r++)
-            {
-                run.PlantUnits[cell.Plants[r].Index][y] += cell.Units[r];
             }
         }
     }

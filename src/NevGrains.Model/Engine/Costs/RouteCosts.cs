@@ -50,7 +50,7 @@ internal static class RouteCosts
                         cell.Duty[r] = kitDuty + duty;
                         cell.MinImportPrice[r] = mip;
                         cell.Extra[r] = plant.IsInChina ? RestrictionCost(run, b, info, cell.Powertrain, y) : 0;
-                        cell.Landed[r] = unit + cell.Freight[r] + cell.Duty[r] + cell.Extra[r] + cell.CostCredit;
+                        cell.UpdateLanded(r);
                         cell.HasQuota |= cell.Plans[r].HasQuota || cell.KitPlans[r].HasQuota;
                     }
                 }
@@ -75,7 +75,7 @@ internal static class RouteCosts
                 cell.KitDuty[r] = kitDuty;
                 cell.Duty[r] = kitDuty + duty;
                 cell.MinImportPrice[r] = mip;
-                cell.Landed[r] = cell.UnitCost[r] + cell.Freight[r] + cell.Duty[r] + cell.Extra[r] + cell.CostCredit;
+                cell.UpdateLanded(r);
             }
         }
     }
@@ -91,7 +91,7 @@ internal static class RouteCosts
         var total = 0.0;
         foreach (var lever in run.Inputs.Restrictions)
         {
-            if (lever.CostPerVehicleUsd > 0 && Covers(run, lever, brand, market, powertrain))
+            if (lever.CostPerVehicleUsd > 0 && lever.Covers(run.Compiled.Brands[brand].Id, market.Id, powertrain))
             {
                 total += lever.CostPerVehicleUsd * YearDates.ShareOfYear(run.Compiled.BaseYear + y, lever.From, lever.To);
             }
@@ -99,8 +99,4 @@ internal static class RouteCosts
         return total;
     }
 
-    private static bool Covers(RunState run, ExportRestrictionLever lever, int brand, MarketInfo market, Powertrain powertrain) =>
-        (lever.Brands.IsDefaultOrEmpty || lever.Brands.Contains(run.Compiled.Brands[brand].Id))
-        && (lever.Markets.IsDefaultOrEmpty || lever.Markets.Contains(market.Id))
-        && (lever.Powertrains.IsDefaultOrEmpty ? powertrain == Powertrain.Bev : lever.Powertrains.Contains(powertrain));
 }

@@ -35,7 +35,7 @@ internal static class PriceRule
                     var home = inputs.HomePriceUsd[y, s, k];
                     if (cell.ReferenceHomeUsd <= 0)
                     {
-                        Introduce(run, market, cell, s, k, home);
+                        Introduce(market, cell, s, k, home);
                     }
                     var reference = market.BasePrice[s, k] * home / cell.ReferenceHomeUsd;
                     market.ReferencePrice[s, k] = reference;
@@ -66,7 +66,7 @@ internal static class PriceRule
     }
 
     /// <summary>An offer new to a market: priced as the market prices this brand's cars, with its first year's opportunity cost as reference.</summary>
-    private static void Introduce(RunState run, MarketState market, RouteCell cell, int s, int k, double home)
+    private static void Introduce(MarketState market, RouteCell cell, int s, int k, double home)
     {
         var baseHome = market.In.HomePriceUsd[0, s, k];
         var reference = baseHome > 0 && market.BasePrice[s, k] > 0 ? market.BasePrice[s, k] * home / baseHome : home * market.Info.PriceIndex;
@@ -82,7 +82,6 @@ internal static class PriceRule
         }
         cell.ReferenceLanded = cell.Landed[cheapest];
         cell.ReferenceCostIndex = cell.Plants[cheapest].UnitCostIndex;
-        _ = run;
     }
 
     /// <summary>Brand prices at the cells' current opportunity costs.</summary>

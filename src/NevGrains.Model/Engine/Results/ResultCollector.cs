@@ -19,8 +19,16 @@ internal sealed class ResultCollector(RunState run)
     public void RecordSolve(int y, SolveOutcome outcome) =>
         _solves.Add(new YearSolve(run.Compiled.BaseYear + y, outcome.Exit, outcome.Iterations, outcome.Residual));
 
+    /// <summary>Records the year's plant output, then its result rows.</summary>
     public void CollectYear(int y)
     {
+        foreach (var cell in run.AllCells)
+        {
+            for (var r = 0; r < cell.Plants.Length; r++)
+            {
+                run.PlantUnits[cell.Plants[r].Index][y] += cell.Units[r];
+            }
+        }
         var distribution = run.Coefficients.Distribution;
         var year = run.Compiled.BaseYear + y;
         foreach (var market in run.Markets)

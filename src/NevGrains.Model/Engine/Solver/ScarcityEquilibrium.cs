@@ -125,7 +125,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                         for (var t = 0; t < network.Constraints.Count; t++)
                         {
                             var constraint = network.Constraints[t];
-                            constraint.Rent = Math.Clamp(starts[n][t] + s * steps[n][t], 0, constraint.MaxRent);
+                            constraint.Rent = Math.Max(0, starts[n][t] + s * steps[n][t]);
                         }
                     }
                     var candidate = Evaluate(y, tau);
@@ -272,13 +272,9 @@ internal sealed class ScarcityEquilibrium(RunState run)
         return merit;
     }
 
-    /// <summary>
-    /// Complementarity residual: zero when the rent is zero with spare capacity, when the constraint is tight with a rent, or when the rent
-    /// is at its cap with the constraint still short (the allocation then rations the excess).
-    /// </summary>
+    /// <summary>Complementarity residual: zero when the rent is zero with spare capacity, or the constraint is tight with a rent.</summary>
     private static double Residual(SupplyConstraint constraint) =>
-        Math.Min(constraint.Rent / ModelConstants.RentScaleUsd,
-            Math.Max((constraint.Capacity - constraint.Load) / constraint.Scale, (constraint.Rent - constraint.MaxRent) / ModelConstants.RentScaleUsd));
+        Math.Min(constraint.Rent / ModelConstants.RentScaleUsd, (constraint.Capacity - constraint.Load) / constraint.Scale);
 
     private double MaxResidual()
     {
@@ -316,10 +312,9 @@ internal sealed class ScarcityEquilibrium(RunState run)
             for (var t = 0; t < potential.Length; t++)
             {
                 var constraint = network.Constraints[t];
-                constraint.Scale = Math.Max(1, Math.Max(Math.Abs(constraint.Capacity), potential[t]));
                 // Quantities clear at whatever rent it takes (a cap on rents would ration, and rationing can turn a tariff into a gain);
                 // what buyers are charged is capped after the solve (CapPrices).
-                constraint.MaxRent = double.PositiveInfinity;
+                constraint.Scale = Math.Max(1, Math.Max(Math.Abs(constraint.Capacity), potential[t]));
             }
         }
     }
@@ -342,16 +337,10 @@ internal sealed class ScarcityEquilibrium(RunState run)
         for (var t = 0; t < n; t++)
         {
             var constraint = network.Constraints[t];
-            var slack = (constraint.Capacity - constraint.Load) / constraint.Scale;
-            if (constraint.Rent / ModelConstants.RentScaleUsd <= Math.Max(slack, (constraint.Rent - constraint.MaxRent) / ModelConstants.RentScaleUsd))
+            if (constraint.Rent / ModelConstants.RentScaleUsd <= (constraint.Capacity - constraint.Load) / constraint.Scale)
             {
                 fixedRow[t] = true;
                 step[t] = -constraint.Rent;
-            }
-            else if ((constraint.Rent - constraint.MaxRent) / ModelConstants.RentScaleUsd >= slack)
-            {
-                fixedRow[t] = true;
-                step[t] = constraint.MaxRent - constraint.Rent;
             }
             else
             {
@@ -414,7 +403,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                 {
                     continue;
                 }
-                var responsive = IsResponsive(cell, r, network);
+                var responsive = cell.FollowsRents[r];
                 foreach (var (t, coefficient) in cell.Terms[r])
                 {
                     load[t] += coefficient * w;
@@ -467,7 +456,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                 }
                 for (var r = 0; r < other.Plants.Length; r++)
                 {
-                    if (other.Share[r] <= 0 || !IsResponsive(other, r, network))
+                    if (other.Share[r] <= 0 || !other.FollowsRents[r])
                     {
                         continue;
                     }
@@ -490,21 +479,6 @@ internal sealed class ScarcityEquilibrium(RunState run)
             }
         }
         return jacobian;
-    }
-
-    /// <summary>A route's effective cost moves with rents unless a minimum import price holds it up.</summary>
-    private static bool IsResponsive(RouteCell cell, int r, SupplyNetwork network)
-    {
-        if (double.IsNegativeInfinity(cell.RequiredCost[r]))
-        {
-            return true;
-        }
-        var cost = cell.Landed[r];
-        foreach (var (t, coefficient) in cell.Terms[r])
-        {
-            cost += coefficient * network.Constraints[t].Rent;
-        }
-        return cost >= cell.RequiredCost[r];
     }
 
     /// <summary>
@@ -556,6 +530,13 @@ internal sealed class ScarcityEquilibrium(RunState run)
     /// </summary>
     public void CapPrices(int y)
     {
+        foreach (var cell in run.AllCells)
+        {
+            if (cell.OnSale)
+            {
+                RouteChoice.FreeOpportunity(cell, ModelConstants.SmoothingStagesUsd[^1]);
+            }
+        }
         foreach (var market in run.Markets)
         {
             var changed = false;

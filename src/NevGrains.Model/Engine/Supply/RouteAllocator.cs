@@ -331,29 +331,49 @@ internal static class RouteAllocator
             double value = 0;
             for (var c = 0; c < problem.Cells; c++)
             {
-                var demand = problem.CellDemand[c];
-                if (demand <= 0)
+                if (problem.CellDemand[c] > 0)
                 {
-                    continue;
+                    value += problem.CellDemand[c] * Softmin(c, mu, tau, withShares: false);
                 }
-                var min = problem.CellRevenue[c];
-                for (var r = problem.CellRouteStart[c]; r < problem.CellRouteStart[c + 1]; r++)
-                {
-                    _cost[r] = EffectiveCost(r, mu);
-                    min = Math.Min(min, _cost[r]);
-                }
-                var sum = Math.Exp(-(problem.CellRevenue[c] - min) / tau);
-                for (var r = problem.CellRouteStart[c]; r < problem.CellRouteStart[c + 1]; r++)
-                {
-                    sum += Math.Exp(-(_cost[r] - min) / tau);
-                }
-                value += demand * (min - tau * Math.Log(sum));
             }
             for (var t = 0; t < problem.Constraints; t++)
             {
                 value -= problem.Capacity[t] * mu[t];
             }
             return value;
+        }
+
+        /// <summary>A cell's soft minimum over its routes' effective costs and "unserved" (its revenue); optionally its shares.</summary>
+        private double Softmin(int c, double[] mu, double tau, bool withShares)
+        {
+            var start = problem.CellRouteStart[c];
+            var end = problem.CellRouteStart[c + 1];
+            var min = problem.CellRevenue[c];
+            for (var r = start; r < end; r++)
+            {
+                _cost[r] = EffectiveCost(r, mu);
+                min = Math.Min(min, _cost[r]);
+            }
+            var unserved = Math.Exp(-(problem.CellRevenue[c] - min) / tau);
+            var sum = unserved;
+            for (var r = start; r < end; r++)
+            {
+                var weight = Math.Exp(-(_cost[r] - min) / tau);
+                sum += weight;
+                if (withShares)
+                {
+                    Share[r] = weight;
+                }
+            }
+            if (withShares)
+            {
+                UnservedShare[c] = unserved / sum;
+                for (var r = start; r < end; r++)
+                {
+                    Share[r] /= sum;
+                }
+            }
+            return min - tau * Math.Log(sum);
         }
 
         public double Evaluate(double[] mu, double tau, bool withHessian)
@@ -373,29 +393,12 @@ internal static class RouteAllocator
                 var demand = problem.CellDemand[c];
                 var start = problem.CellRouteStart[c];
                 var end = problem.CellRouteStart[c + 1];
-                var min = problem.CellRevenue[c];
-                for (var r = start; r < end; r++)
-                {
-                    _cost[r] = EffectiveCost(r, mu);
-                    min = Math.Min(min, _cost[r]);
-                }
-                var unserved = Math.Exp(-(problem.CellRevenue[c] - min) / tau);
-                var sum = unserved;
-                for (var r = start; r < end; r++)
-                {
-                    Share[r] = Math.Exp(-(_cost[r] - min) / tau);
-                    sum += Share[r];
-                }
-                UnservedShare[c] = unserved / sum;
-                for (var r = start; r < end; r++)
-                {
-                    Share[r] /= sum;
-                }
+                var softmin = Softmin(c, mu, tau, withShares: true);
                 if (demand <= 0)
                 {
                     continue;
                 }
-                value += demand * (min - tau * Math.Log(sum));
+                value += demand * softmin;
 
                 // Loads and, for the Hessian, the covariance of the constraint coefficients under the cell's shares.
                 _touched.Clear();

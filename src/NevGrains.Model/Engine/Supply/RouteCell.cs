@@ -33,6 +33,7 @@ internal sealed class RouteCell
         Terms = new (int, double)[n][];
         Effective = new double[n];
         RequiredCost = new double[n];
+        FollowsRents = new bool[n];
         Share = new double[n];
         for (var r = 0; r < n; r++)
         {
@@ -84,6 +85,8 @@ internal sealed class RouteCell
     public double[] Effective { get; }
     /// <summary>Cost equivalent of a minimum import price on the route (the price rule's inverse at that price); 0 without one.</summary>
     public double[] RequiredCost { get; }
+    /// <summary>Whether the route's effective cost moves with rents (false where a minimum import price holds it up).</summary>
+    public bool[] FollowsRents { get; }
     /// <summary>Share of the cell's demand each route carries in the smoothed route choice.</summary>
     public double[] Share { get; }
     /// <summary>The opportunity cost that sets the price: the least effective cost over the routes, capped at <see cref="CapCost"/>.</summary>
@@ -162,6 +165,9 @@ internal sealed class RouteCell
             return weight > 0 ? local / weight : 0;
         }
     }
+
+    /// <summary>Landed cost from its parts: unit cost, freight, duty, extras and the cell's revealed-cost credit.</summary>
+    public void UpdateLanded(int r) => Landed[r] = UnitCost[r] + Freight[r] + Duty[r] + Extra[r] + CostCredit;
 
     public void ClearUnits()
     {

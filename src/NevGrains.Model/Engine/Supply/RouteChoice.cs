@@ -11,7 +11,6 @@ internal static class RouteChoice
     /// <param name="rents">The brand network's constraint rents, indexed like the routes' terms.</param>
     public static void Evaluate(RouteCell cell, IReadOnlyList<SupplyConstraint> rents, double tau)
     {
-        var free = double.PositiveInfinity;
         var min = double.PositiveInfinity;
         for (var r = 0; r < cell.Plants.Length; r++)
         {
@@ -19,33 +18,21 @@ internal static class RouteChoice
             {
                 continue;
             }
-            var landed = Math.Max(cell.Landed[r], cell.RequiredCost[r]);
-            free = Math.Min(free, landed);
             var cost = cell.Landed[r];
             foreach (var (constraint, coefficient) in cell.Terms[r])
             {
                 cost += coefficient * rents[constraint].Rent;
             }
+            cell.FollowsRents[r] = cost >= cell.RequiredCost[r];
             cell.Effective[r] = Math.Max(cost, cell.RequiredCost[r]);
             min = Math.Min(min, cell.Effective[r]);
         }
         if (double.IsPositiveInfinity(min))
         {
             Array.Clear(cell.Share);
-            cell.Opportunity = cell.OpportunityFree = 0;
+            cell.Opportunity = 0;
             return;
         }
-
-        // The rent-free opportunity cost, smoothed the same way (so a cell with no scarcity has zero rent).
-        var sumFree = 0.0;
-        for (var r = 0; r < cell.Plants.Length; r++)
-        {
-            if (cell.Available[r])
-            {
-                sumFree += Math.Exp(-(Math.Max(cell.Landed[r], cell.RequiredCost[r]) - free) / tau);
-            }
-        }
-        cell.OpportunityFree = free - tau * Math.Log(sumFree);
 
         var sum = 0.0;
         for (var r = 0; r < cell.Plants.Length; r++)
@@ -58,5 +45,35 @@ internal static class RouteChoice
             cell.Share[r] /= sum;
         }
         cell.Opportunity = min - tau * Math.Log(sum);
+    }
+
+    /// <summary>
+    /// The opportunity cost without scarcity rents, smoothed the same way (so a cell with no scarcity has zero rent). It does not move
+    /// with rents, so it is computed once the year's solve is done, not in the solver's loop.
+    /// </summary>
+    public static void FreeOpportunity(RouteCell cell, double tau)
+    {
+        var free = double.PositiveInfinity;
+        for (var r = 0; r < cell.Plants.Length; r++)
+        {
+            if (cell.Available[r])
+            {
+                free = Math.Min(free, Math.Max(cell.Landed[r], cell.RequiredCost[r]));
+            }
+        }
+        if (double.IsPositiveInfinity(free))
+        {
+            cell.OpportunityFree = 0;
+            return;
+        }
+        var sum = 0.0;
+        for (var r = 0; r < cell.Plants.Length; r++)
+        {
+            if (cell.Available[r])
+            {
+                sum += Math.Exp(-(Math.Max(cell.Landed[r], cell.RequiredCost[r]) - free) / tau);
+            }
+        }
+        cell.OpportunityFree = free - tau * Math.Log(sum);
     }
 }

@@ -25,8 +25,6 @@ internal sealed class SupplyConstraint(ConstraintKind kind, string key, double c
     /// <summary>The size residuals are measured against: the capacity, or the demand that can load it.</summary>
     public double Scale { get; set; } = Math.Max(1, Math.Abs(capacity));
     public double Rent { get; set; }
-    /// <summary>Largest rent (supply.maxScarcityRent of the revenue per car it carries); at the cap the allocation rations.</summary>
-    public double MaxRent { get; set; } = double.PositiveInfinity;
     public double Load { get; set; }
 }
 
@@ -125,7 +123,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
                 }
                 foreach (var (index, lever, share) in caps)
                 {
-                    if (plant.IsInChina && Covers(lever, market, cell.Powertrain))
+                    if (plant.IsInChina && lever.Covers(brandInfo.Id, market.Id, cell.Powertrain))
                     {
                         terms.Add((index, share));
                     }
@@ -153,7 +151,6 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
         foreach (var constraint in Constraints)
         {
             constraint.Rent = previous.GetValueOrDefault(constraint.Key);
-            constraint.MaxRent = double.PositiveInfinity;
         }
     }
 
@@ -162,10 +159,6 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
         Constraints.Add(constraint);
         return Constraints.Count - 1;
     }
-
-    private static bool Covers(ExportRestrictionLever lever, MarketInfo market, Powertrain powertrain) =>
-        (lever.Markets.IsDefaultOrEmpty || lever.Markets.Contains(market.Id))
-        && (lever.Powertrains.IsDefaultOrEmpty ? powertrain == Powertrain.Bev : lever.Powertrains.Contains(powertrain));
 
     /// <summary>The allocation problem of this year with the cells' demand and revenue held fixed (section 6.2).</summary>
     public AllocationProblem ToProblem(Func<RouteCell, double> demand, Func<RouteCell, double> revenue, Func<RouteCell, int, bool> usable)
