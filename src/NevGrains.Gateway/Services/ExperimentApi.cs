@@ -20,7 +20,9 @@ namespace NevGrains.Gateway.Services;
 [Authorize(Policy = Security.Roles.Planner)]
 public sealed class ExperimentApi(IGrainFactory grains, IOptions<GatewayOptions> options) : ExperimentService.ExperimentServiceBase
 {
-    private const int SliceSize = 8;
+    // Small enough that one grain call (a slice's runs, two per Monte Carlo draw) stays well inside Orleans' 30 s response timeout on a
+    // busy two-core machine with engine v2's costlier solve; slices run in parallel, so small slices cost little.
+    private const int SliceSize = 2;
 
     private IScenarioWorkerGrain Worker => grains.GetGrain<IScenarioWorkerGrain>(0);
 
