@@ -1,7 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using NevGrains.Model.Data;
+using System.Linq.Expressions;
 using NevGrains.Model.Engine;
 using NevGrains.Model.Parameters;
 using NevGrains.Model.Results;
@@ -43,10 +42,21 @@ public static class Sweep
 {
     public const long MaxPoints = 100_000;
 
-    private static readonly JsonSerializerOptions LeverJson = DatasetJson.Compact;
-
-    public static long PointCount(SweepSpec spec) =>
-        spec.Axes.IsDefaultOrEmpty ? 1 : spec.Axes.Aggregate(1L, (n, a) => n * Math.Max(1, a.Values.IsDefault ? 0 : a.Values.Length));
+    /// <summary>The grid's size, saturating at <see cref="long.MaxValue"/> so a grid too large to count is refused, never wrapped negative.</summary>
+    public static long PointCount(SweepSpec spec)
+    {
+        if (spec.Axes.IsDefaultOrEmpty)
+        {
+            return 1;
+        }
+        var count = 1L;
+        foreach (var axis in spec.Axes)
+        {
+            var n = Math.Max(1, axis?.Values is { IsDefault: false } values ? values.Length : 0);
+            count = count > long.MaxValue / n ? long.MaxValue : count * n;
+        }
+        return count;
+    }
 
     public static IReadOnlyList<ScenarioIssue> Validate(SweepSpec spec, CompiledBaseline compiled)
     {
@@ -159,17 +169,8 @@ public static class Sweep
         {
             return ParameterCatalog.TryGet(target["parameter:".Length..], out _);
         }
-        if (!TryParseLeverTarget(target, out var index, out var field) || index >= scenario.LeverList.Length)
-        {
-            return false;
-        }
-        var node = JsonSerializer.SerializeToNode<Lever>(scenario.LeverList[index], LeverJson)!.AsObject();
-        var existing = node.FirstOrDefault(p => string.Equals(p.Key, field, StringComparison.OrdinalIgnoreCase));
-        var leverType = scenario.LeverList[index].GetType();
-        var property = leverType.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
-        var numeric = property is not null && (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) is var t
-                      && (t == typeof(double) || t == typeof(int));
-        return numeric && (existing.Value is null || existing.Value.GetValueKind() == JsonValueKind.Number);
+        return TryParseLeverTarget(target, out var index, out var field) && index < scenario.LeverList.Length
+            && scenario.LeverList[index] is { } lever && LeverFieldSetter.Of(lever.GetType(), field) is not null;
     }
 
     private static Scenario Apply(Scenario scenario, string target, double value)
@@ -181,13 +182,7 @@ public static class Sweep
         }
         TryParseLeverTarget(target, out var index, out var field);
         var lever = scenario.LeverList[index];
-        var node = JsonSerializer.SerializeToNode<Lever>(lever, LeverJson)!.AsObject();
-        var name = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, field, StringComparison.OrdinalIgnoreCase))
-                   ?? char.ToLowerInvariant(field[0]) + field[1..];
-        var property = lever.GetType().GetProperties().First(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
-        var isInt = (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) == typeof(int);
-        node[name] = isInt ? JsonValue.Create((int)Math.Round(value)) : JsonValue.Create(value);
-        var updated = node.Deserialize<Lever>(LeverJson)!;
+        var updated = LeverFieldSetter.Of(lever.GetType(), field)!(lever, value);
         return scenario with { Levers = scenario.LeverList.SetItem(index, updated) };
     }
 
@@ -203,5 +198,39 @@ public static class Sweep
         }
         field = target[(close + 2)..];
         return int.TryParse(target[prefix.Length..close], out index) && index >= 0 && field.Length > 0;
+    }
+
+    /// <summary>
+    /// Typed setters for a lever's numeric fields (double, int, and their nullable forms): a copy of the record with one field set,
+    /// compiled once per lever type and field, so a sweep point costs a record copy, not a serialisation round trip.
+    /// </summary>
+    private static class LeverFieldSetter
+    {
+        private static readonly ConcurrentDictionary<(Type, string), Func<Lever, double, Lever>?> Setters = new();
+
+        public static Func<Lever, double, Lever>? Of(Type leverType, string field) =>
+            Setters.GetOrAdd((leverType, field.ToUpperInvariant()), key => Compile(key.Item1, field));
+
+        private static Func<Lever, double, Lever>? Compile(Type leverType, string field)
+        {
+            var property = leverType.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
+            var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var clone = leverType.GetMethod("<Clone>$");
+            if (property?.SetMethod is null || clone is null || (type != typeof(double) && type != typeof(int)))
+            {
+                return null;
+            }
+            var lever = Expression.Parameter(typeof(Lever), "lever");
+            var value = Expression.Parameter(typeof(double), "value");
+            var copy = Expression.Variable(leverType, "copy");
+            Expression number = type == typeof(int)
+                ? Expression.Convert(Expression.Call(typeof(Math).GetMethod(nameof(Math.Round), [typeof(double)])!, value), typeof(int))
+                : value;
+            var body = Expression.Block([copy],
+                Expression.Assign(copy, Expression.Convert(Expression.Call(Expression.Convert(lever, leverType), clone), leverType)),
+                Expression.Assign(Expression.Property(copy, property), Expression.Convert(number, property.PropertyType)),
+                Expression.Convert(copy, typeof(Lever)));
+            return Expression.Lambda<Func<Lever, double, Lever>>(body, lever, value).Compile();
+        }
     }
 }
