@@ -1,3 +1,4 @@
+using NevGrains.Contracts;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,7 +65,7 @@ async Task<double> RunBatch(ImmutableArray<Scenario> items)
 {
     var id = Guid.NewGuid().ToString("N");
     var watch = Stopwatch.StartNew();
-    await grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("bench", BatchKind.Scenarios, metrics, items, ChunkSize: 10), "bench");
+    await grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("bench", BatchKind.Scenarios, metrics, items, ChunkSize: 10), Caller.Internal("bench"));
     while (true)
     {
         var status = await grains.GetGrain<IBatchGrain>(id).GetStatus();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NevGrains.Contracts.Data;
 using NevGrains.Grains;
 using NevGrains.Grains.Batches;
@@ -126,9 +127,13 @@ public static class SiloConfiguration
         silo.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<BaselineCache>();
+        silo.Services.AddSingleton<NevGrains.Grains.Scenarios.BaseRunCache>();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<BatchMetrics>();
         silo.Services.AddHostedService<BatchKeeper>();
         silo.Services.TryAddSingleton(options?.SeedFolder is { Length: > 0 } folder ? DatasetSeed.FromFolder(folder) : DatasetSeed.Shipped);
-        var batches = silo.Services.AddOptions<BatchOptions>();
+        var batches = silo.Services.AddOptions<BatchOptions>().ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchOptions>, BatchOptionsValidator>());
         if (configuration is not null)
         {
             batches.Bind(configuration.GetSection(BatchOptions.Section));

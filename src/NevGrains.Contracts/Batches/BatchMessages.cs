@@ -46,11 +46,22 @@ public sealed record BatchSpec(
         _ => Metrics.IsDefault ? [] : Metrics,
     };
 
-    public long ItemCount => Kind switch
+    public long ItemCount => Work("").ItemCount;
+
+    /// <summary>The batch as the experiment runner sees it, on <paramref name="datasetVersion"/>.</summary>
+    public ExperimentWork Work(string datasetVersion) => Kind switch
     {
-        BatchKind.Sweep => Sweep is null ? 0 : Model.Experiments.Sweep.PointCount(Sweep),
-        BatchKind.MonteCarlo => MonteCarlo?.Draws ?? 0,
-        _ => Scenarios.IsDefault ? 0 : Scenarios.Length,
+        BatchKind.Sweep => new ExperimentWork(ExperimentKind.Sweep, datasetVersion, Sweep: Sweep),
+        BatchKind.MonteCarlo => new ExperimentWork(ExperimentKind.MonteCarlo, datasetVersion, MonteCarlo: MonteCarlo),
+        _ => new ExperimentWork(ExperimentKind.Scenarios, datasetVersion, Metrics, Scenarios),
+    };
+
+    /// <summary>Where the spec's items sit in the API request, for issue paths.</summary>
+    public string ItemsPath => Kind switch
+    {
+        BatchKind.Sweep => "spec.sweep",
+        BatchKind.MonteCarlo => "spec.monteCarlo",
+        _ => "spec.scenarios",
     };
 }
 
@@ -62,7 +73,11 @@ public sealed record BatchItemResult(
     [property: Id(2)] ImmutableArray<double> Values,
     [property: Id(3)] string DatasetVersion,
     [property: Id(4)] ImmutableArray<double> BaseValues = default,
-    [property: Id(5)] string? Error = null);
+    [property: Id(5)] string? Error = null)
+{
+    public static BatchItemResult Of(ItemResult item, string datasetVersion) =>
+        new(item.Index, item.Label, item.Values, datasetVersion, item.BaseValues, item.Error);
+}
 
 [GenerateSerializer, Immutable, Alias("nev.BatchStatus")]
 public sealed record BatchStatus(
@@ -87,18 +102,14 @@ public sealed record BatchStatus(
     public double Progress => Total > 0 ? Completed / (double)Total : 1;
 }
 
-/// <summary>What a worker evaluates for one chunk: the items [From, From + Count) of a batch.</summary>
+/// <summary>What a chunk grain evaluates: the items [From, From + Count) of a batch's work (scenario inputs are the chunk's own).</summary>
 [GenerateSerializer, Immutable, Alias("nev.ChunkWork")]
 public sealed record ChunkWork(
     [property: Id(0)] string BatchId,
     [property: Id(1)] int Chunk,
     [property: Id(2)] long From,
     [property: Id(3)] int Count,
-    [property: Id(4)] string DatasetVersion,
-    [property: Id(5)] BatchKind Kind,
-    [property: Id(6)] ImmutableArray<MetricSpec> Metrics,
-    [property: Id(7)] SweepSpec? Sweep = null,
-    [property: Id(8)] MonteCarloSpec? MonteCarlo = null);
+    [property: Id(4)] ExperimentWork Work);
 
 /// <summary>What a chunk run stored: how many items, and how many of them ended in an error.</summary>
 [GenerateSerializer, Immutable, Alias("nev.ChunkOutcome")]

@@ -1,24 +1,34 @@
 using System.Collections.Immutable;
 using NevGrains.Model.Scenarios;
+using NevGrains.Contracts;
 
 namespace NevGrains.Contracts.Batches;
 
 /// <summary>
-/// A durable batch (key: batch id). Its spec and progress persist; chunks are dispatched to the worker pool with a bounded number
-/// in flight; a reminder wakes it after a silo or cluster restart so it resumes where its persisted progress says.
+/// A durable batch (key: batch id). Its spec and progress persist; its chunk grains evaluate their items with a bounded number in
+/// flight; a reminder wakes it after a silo or cluster restart so it resumes where its persisted progress says. It applies the
+/// request rules itself: the caller's batch-size and concurrency limits at submission, ownership on every read and cancel.
 /// </summary>
 [Alias("nev.IBatchGrain")]
 public interface IBatchGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the batch; submitting the same id again returns its status without starting it twice.</summary>
+    /// <summary>
+    /// Starts the batch for <paramref name="caller"/>; submitting the same id again returns its status without starting it twice.
+    /// Issues name the spec's fields (<c>spec.scenarios.scenarios[3].levers[0].rate</c>).
+    /// </summary>
     [Alias("submit")]
-    Task<BatchStatus> Submit(BatchSpec spec, string owner);
+    Task<BatchStatus> Submit(BatchSpec spec, Caller caller);
 
+    /// <summary>The batch's status for its owner (or an admin); NotFound or AccessDenied otherwise.</summary>
+    [AlwaysInterleave, Alias("status-for")]
+    Task<BatchStatus> Status(Caller caller);
+
+    /// <summary>The batch's status, null when it does not exist: for the cluster's own use (waking it, tests), not for callers.</summary>
     [AlwaysInterleave, Alias("status")]
     Task<BatchStatus?> GetStatus();
 
     [Alias("cancel")]
-    Task<BatchStatus> Cancel();
+    Task<BatchStatus> Cancel(Caller caller);
 }
 
 /// <summary>

@@ -16,7 +16,6 @@ public sealed class ClusterLoadMonitor(IGrainFactory grains, IOptions<GatewayOpt
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Telemetry.ObserveLoad(this);
         var interval = options.Value.LoadPollInterval;
         using var timer = new PeriodicTimer(interval);
         do

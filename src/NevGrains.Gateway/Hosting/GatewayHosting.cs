@@ -19,7 +19,8 @@ public static class GatewayHosting
     {
         var gateway = new GatewayOptions();
         builder.Configuration.GetSection(GatewayOptions.Section).Bind(gateway);
-        builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
 
         if (gateway.Mode == GatewayMode.Embedded)
         {
@@ -104,7 +105,9 @@ public static class GatewayHosting
             };
         });
 
-        builder.Services.AddHostedService<ClusterLoadMonitor>();
+        builder.Services.AddSingleton<ClusterLoadMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ClusterLoadMonitor>());
+        builder.Services.AddSingleton<GatewayMetrics>();
         builder.AddNevGrainsTelemetry("nevgrains-gateway")
             .WithTracing(t => t.AddAspNetCoreInstrumentation())
             .WithMetrics(m =>
@@ -124,6 +127,7 @@ public static class GatewayHosting
 
     public static WebApplication MapNevGrainsGateway(this WebApplication app)
     {
+        _ = app.Services.GetRequiredService<GatewayMetrics>(); // the load gauges exist from the start, not from the first call
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

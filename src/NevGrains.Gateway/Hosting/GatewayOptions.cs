@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace NevGrains.Gateway.Hosting;
 
 public enum GatewayMode
@@ -65,4 +67,46 @@ public sealed class LimitOptions
 
     /// <summary>Largest request message (batch submissions), bytes.</summary>
     public int MaxReceiveMessageBytes { get; set; } = 64 * 1024 * 1024;
+}
+
+/// <summary>Refuses a gateway configuration that cannot work, at start rather than on the first call that needs it.</summary>
+public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        var limits = options.Limits;
+        Positive(limits.MaxBatchItems, nameof(limits.MaxBatchItems));
+        Positive(limits.MaxConcurrentBatchesPerCaller, nameof(limits.MaxConcurrentBatchesPerCaller));
+        Positive(limits.RequestsPerSecondPerCaller, nameof(limits.RequestsPerSecondPerCaller));
+        Positive(limits.MaxExperimentRuns, nameof(limits.MaxExperimentRuns));
+        if (limits.MaxReceiveMessageBytes is < 1024)
+        {
+            failures.Add($"{GatewayOptions.Section}:Limits:{nameof(limits.MaxReceiveMessageBytes)} is {limits.MaxReceiveMessageBytes}; at least 1024");
+        }
+        if (options.MetricsPort is < 0 or > 65535)
+        {
+            failures.Add($"{GatewayOptions.Section}:{nameof(options.MetricsPort)} is {options.MetricsPort}; 0 (off) or a port number");
+        }
+        if (options.LoadPollInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{GatewayOptions.Section}:{nameof(options.LoadPollInterval)} must be positive");
+        }
+        foreach (var (key, i) in options.Auth.ApiKeys.Select((k, i) => (k, i)))
+        {
+            if (string.IsNullOrWhiteSpace(key.Key) || string.IsNullOrWhiteSpace(key.Caller))
+            {
+                failures.Add($"{GatewayOptions.Section}:Auth:ApiKeys:{i} needs a Key and a Caller");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        void Positive(long value, string field)
+        {
+            if (value <= 0)
+            {
+                failures.Add($"{GatewayOptions.Section}:Limits:{field} is {value}; it must be positive");
+            }
+        }
+    }
 }

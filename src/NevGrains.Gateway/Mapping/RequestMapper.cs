@@ -24,6 +24,11 @@ internal sealed class RequestMapper
         return result;
     }
 
+    /// <summary>A result filter for the worker: empty lists keep everything.</summary>
+    public static ResultFilter Filter(Wire.ResultFilter? filter) => filter is null
+        ? ResultFilter.All
+        : new ResultFilter([.. filter.Owners], [.. filter.Markets], [.. filter.Years], filter.BrandsOnly);
+
     public static ImmutableArray<MetricSpec> Metrics(IEnumerable<Wire.MetricSpec> metrics, string path)
     {
         var mapper = new RequestMapper();

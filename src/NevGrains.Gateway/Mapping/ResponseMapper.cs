@@ -10,9 +10,9 @@ namespace NevGrains.Gateway.Mapping;
 /// <summary>Model and grain values to API messages.</summary>
 internal static class ResponseMapper
 {
-    public static Wire.ScenarioResult Result(ScenarioResult result, Wire.ResultFilter? filter)
+    /// <summary>A result as the worker filtered it.</summary>
+    public static Wire.ScenarioResult Result(ScenarioResult result)
     {
-        var keep = Filter.Of(filter);
         var message = new Wire.ScenarioResult
         {
             Scenario = result.Scenario,
@@ -21,11 +21,119 @@ internal static class ResponseMapper
             Horizon = result.Horizon,
             Diagnostics = Diagnostics(result.Diagnostics),
         };
-        message.Cells.AddRange(result.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year)).Select(Cell));
-        message.Markets.AddRange(result.Markets.Where(m => keep.Market(m.Market) && keep.Year(m.Year)).Select(Market));
-        message.Brands.AddRange(result.Brands.Where(b => keep.Owner(b.Brand) && keep.Year(b.Year)).Select(Brand));
-        message.Plants.AddRange(result.Plants.Where(p => keep.Owner(p.Brand) && keep.Year(p.Year)).Select(Plant));
+        message.Cells.AddRange(result.Cells.Select(Cell));
+        message.Markets.AddRange(result.Markets.Select(Market));
+        message.Brands.AddRange(result.Brands.Select(Brand));
+        message.Plants.AddRange(result.Plants.Select(Plant));
         return message;
+    }
+
+    public static Wire.CompareScenarioResponse Comparison(Comparison comparison)
+    {
+        var response = new Wire.CompareScenarioResponse { Scenario = comparison.Scenario, DatasetVersion = comparison.DatasetVersion };
+        if (comparison.Diagnostics is { } diagnostics)
+        {
+            response.Diagnostics = Diagnostics(diagnostics);
+        }
+        if (comparison.BaseDiagnostics is { } baseDiagnostics)
+        {
+            response.BaseDiagnostics = Diagnostics(baseDiagnostics);
+        }
+        response.Cells.AddRange(comparison.Cells.Select(Change));
+        return response;
+    }
+
+    public static Wire.ExplainScenarioResponse Explanation(Explanation explanation)
+    {
+        var response = new Wire.ExplainScenarioResponse
+        {
+            Scenario = explanation.Scenario,
+            DatasetVersion = explanation.DatasetVersion,
+            Metric = Metric(explanation.Metric),
+        };
+        if (explanation.Diagnostics is { } diagnostics)
+        {
+            response.Diagnostics = Diagnostics(diagnostics);
+        }
+        if (explanation.BaseDiagnostics is { } baseDiagnostics)
+        {
+            response.BaseDiagnostics = Diagnostics(baseDiagnostics);
+        }
+        response.Drivers.AddRange(explanation.Drivers.Select(Driver));
+        response.Cells.AddRange(explanation.Cells.Select(Explained));
+        return response;
+    }
+
+    public static Wire.QueryMarketResponse Market(Contracts.Scenarios.MarketProjection projection)
+    {
+        var response = new Wire.QueryMarketResponse { Market = projection.Market, Scenario = projection.Scenario, DatasetVersion = projection.DatasetVersion };
+        response.Years.AddRange(projection.Years.Select(Market));
+        response.Cells.AddRange(projection.Cells.Select(Cell));
+        if (projection.Diagnostics is { } diagnostics)
+        {
+            response.Diagnostics = Diagnostics(diagnostics);
+        }
+        return response;
+    }
+
+    public static Wire.QueryBrandResponse Brand(Contracts.Scenarios.BrandReport report)
+    {
+        var response = new Wire.QueryBrandResponse { Brand = report.Brand, Scenario = report.Scenario, DatasetVersion = report.DatasetVersion };
+        response.Years.AddRange(report.Years.Select(Brand));
+        response.Cells.AddRange(report.Cells.Select(Cell));
+        response.Plants.AddRange(report.Plants.Select(Plant));
+        if (report.Diagnostics is { } diagnostics)
+        {
+            response.Diagnostics = Diagnostics(diagnostics);
+        }
+        return response;
+    }
+
+    public static Wire.RunSweepResponse Sweep(SweepResult result)
+    {
+        var response = new Wire.RunSweepResponse { DatasetVersion = result.DatasetVersion };
+        response.Axes.AddRange(result.Axes);
+        response.Metrics.AddRange(result.Metrics);
+        response.Points.AddRange(result.Points.Select(p =>
+        {
+            var point = new Wire.SweepPoint { Index = p.Index };
+            point.AxisValues.AddRange(p.AxisValues);
+            point.Metrics.AddRange(p.Metrics);
+            return point;
+        }));
+        return response;
+    }
+
+    public static Wire.RunMonteCarloResponse MonteCarlo(MonteCarloResult result)
+    {
+        var response = new Wire.RunMonteCarloResponse { DatasetVersion = result.DatasetVersion, Draws = result.Draws, Seed = result.Seed };
+        response.Metrics.AddRange(result.Metrics.Select(m => new Wire.MetricSummary
+        {
+            Metric = m.Metric,
+            Base = Quantiles(m.Base),
+            Scenario = Quantiles(m.Scenario),
+            Delta = Quantiles(m.Delta),
+        }));
+        response.Thresholds.AddRange(result.Thresholds.Select(t => new Wire.ThresholdProbability
+        {
+            Threshold = new Wire.Threshold { Metric = t.Threshold.Metric, Value = t.Threshold.Value, Below = !t.Threshold.Above, OnDelta = t.Threshold.OnDelta },
+            Probability = t.Probability,
+        }));
+        return response;
+    }
+
+    public static Wire.RunSensitivityResponse Sensitivity(SensitivityResult result)
+    {
+        var response = new Wire.RunSensitivityResponse { DatasetVersion = result.DatasetVersion, Metric = result.Metric, Center = result.Center };
+        response.Bars.AddRange(result.Bars.Select(b => new Wire.TornadoBar
+        {
+            Parameter = b.Parameter,
+            LowValue = b.LowValue,
+            HighValue = b.HighValue,
+            MetricAtLow = b.MetricAtLow,
+            MetricAtHigh = b.MetricAtHigh,
+        }));
+        return response;
     }
 
     /// <summary>A run's solver diagnostics, every projected year whatever the result filter (a year's solve starts from the years before it).</summary>
@@ -225,23 +333,4 @@ internal static class ResponseMapper
     public static Wire.Quantiles Quantiles(Quantiles q) => new() { P10 = q.P10, P50 = q.P50, P90 = q.P90, Mean = q.Mean };
 
     public static string Iso(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
-
-    /// <summary>A result filter: empty lists keep everything.</summary>
-    internal sealed record Filter(HashSet<string>? Owners, HashSet<string>? Markets, HashSet<int>? Years, bool BrandsOnly)
-    {
-        public static Filter Of(Wire.ResultFilter? filter) => new(
-            filter is { Owners.Count: > 0 } ? [.. filter.Owners] : null,
-            filter is { Markets.Count: > 0 } ? [.. filter.Markets] : null,
-            filter is { Years.Count: > 0 } ? [.. filter.Years] : null,
-            filter?.BrandsOnly ?? false);
-
-        public bool Owner(string owner) => Owners is null || Owners.Contains(owner);
-
-        public bool Market(string market) => Markets is null || Markets.Contains(market);
-
-        public bool Year(int year) => Years is null || Years.Contains(year);
-
-        public bool Cell(string owner, bool competitor, string market, int year) =>
-            Owner(owner) && Market(market) && Year(year) && !(BrandsOnly && competitor);
-    }
 }

@@ -19,14 +19,14 @@ public sealed class AdminApi(IGrainFactory grains) : AdminService.AdminServiceBa
     public override async Task<UpdateMarketResponse> UpdateMarket(UpdateMarketRequest request, ServerCallContext context)
     {
         var market = Parse<MarketData>(request.Json);
-        var written = await Dataset.UpdateMarket(market, request.ExpectedVersion, context.Caller());
+        var written = await Dataset.UpdateMarket(market, request.ExpectedVersion, context.CallerName());
         return new UpdateMarketResponse { Version = written.Version, DatasetVersion = written.DatasetVersion };
     }
 
     public override async Task<UpdateBrandResponse> UpdateBrand(UpdateBrandRequest request, ServerCallContext context)
     {
         var brand = Parse<BrandData>(request.Json);
-        var written = await Dataset.UpdateBrand(brand, request.ExpectedVersion, context.Caller());
+        var written = await Dataset.UpdateBrand(brand, request.ExpectedVersion, context.CallerName());
         return new UpdateBrandResponse { Version = written.Version, DatasetVersion = written.DatasetVersion };
     }
 
@@ -37,7 +37,7 @@ public sealed class AdminApi(IGrainFactory grains) : AdminService.AdminServiceBa
         {
             throw new DatasetException(issues.Count > 0 ? issues : [new DataIssue("files", "dataset", "(files)", "no dataset in the request")]);
         }
-        var info = await Dataset.Import(dataset, context.Caller());
+        var info = await Dataset.Import(dataset, context.CallerName());
         return new ImportBaselineResponse { DatasetVersion = info.Version };
     }
 
@@ -101,7 +101,7 @@ public sealed class AdminApi(IGrainFactory grains) : AdminService.AdminServiceBa
         RequestContext.Set(IPlacementDirector.PlacementHintKey, target.SiloAddress);
         try
         {
-            var accepted = await grains.GetGrain<ISiloControlGrain>(target.SiloAddress.ToParsableString()).Drain(context.Caller());
+            var accepted = await grains.GetGrain<ISiloControlGrain>(target.SiloAddress.ToParsableString()).Drain(context.CallerName());
             return new DrainSiloResponse { Address = accepted.Silo, Name = accepted.Name, Activations = accepted.Activations };
         }
         finally

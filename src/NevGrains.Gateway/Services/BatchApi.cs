@@ -14,7 +14,7 @@ namespace NevGrains.Gateway.Services;
 /// memory at a time, and a client that lost its stream resumes from the next index.
 /// </summary>
 [Authorize(Policy = Security.Roles.Planner)]
-public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> options) : BatchService.BatchServiceBase
+public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> options, GatewayMetrics metrics) : BatchService.BatchServiceBase
 {
     private static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(1);
 
@@ -26,8 +26,8 @@ public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> opti
 
     public override async Task<CancelBatchResponse> CancelBatch(CancelBatchRequest request, ServerCallContext context)
     {
-        await Owned(request.BatchId, context);
-        var status = await grains.GetGrain<IBatchGrain>(request.BatchId).Cancel();
+        Require.Id(request.BatchId, "batchId");
+        var status = await grains.GetGrain<IBatchGrain>(request.BatchId).Cancel(context.Caller(options.Value.Limits));
         return new CancelBatchResponse { Status = ResponseMapper.Status(status) };
     }
 
@@ -48,27 +48,8 @@ public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> opti
     private async Task<Domain.BatchStatus> Submit(string id, Api.V1.BatchSpec? spec, string datasetVersion, ServerCallContext context)
     {
         Require.Id(id, "batchId");
-        var model = Map(spec, datasetVersion);
-        var limits = options.Value.Limits;
-        if (model.ItemCount > limits.MaxBatchItems)
-        {
-            throw new LimitExceededException($"{model.ItemCount} items; at most {limits.MaxBatchItems} in one batch");
-        }
-        var batch = grains.GetGrain<IBatchGrain>(id);
-        if (await batch.GetStatus() is { } existing)
-        {
-            EnsureOwner(existing, context);
-            return existing;
-        }
-        var caller = context.Caller();
-        var running = await grains.GetGrain<IBatchRegistryGrain>(IBatchRegistryGrain.Key).Running();
-        if (running.Count(b => b.Owner == caller) >= limits.MaxConcurrentBatchesPerCaller)
-        {
-            throw new LimitExceededException($"{caller} already runs {limits.MaxConcurrentBatchesPerCaller} batches; wait for one to finish or cancel one");
-        }
-        var path = model.Kind == BatchKind.Scenarios ? "spec.scenarios" : "spec";
-        var submitted = await CallerContext.Prefixed(path, () => batch.Submit(model, caller));
-        Telemetry.BatchesSubmitted.Add(1, new KeyValuePair<string, object?>("kind", model.Kind.ToString()));
+        var submitted = await grains.GetGrain<IBatchGrain>(id).Submit(Map(spec, datasetVersion), context.Caller(options.Value.Limits));
+        metrics.BatchSubmitted(submitted.Kind.ToString());
         return submitted;
     }
 
@@ -103,17 +84,7 @@ public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> opti
     private async Task<Domain.BatchStatus> Owned(string id, ServerCallContext context)
     {
         Require.Id(id, "batchId");
-        var status = await grains.GetGrain<IBatchGrain>(id).GetStatus() ?? throw new NevGrains.Contracts.Data.NotFoundException("batch", id);
-        EnsureOwner(status, context);
-        return status;
-    }
-
-    private static void EnsureOwner(Domain.BatchStatus status, ServerCallContext context)
-    {
-        if (status.Owner != context.Caller() && !context.IsAdmin())
-        {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"batch '{status.Id}' belongs to another caller"));
-        }
+        return await grains.GetGrain<IBatchGrain>(id).Status(context.Caller(options.Value.Limits));
     }
 
     /// <summary>Writes results in index order from <paramref name="from"/>, waiting for chunks still running.</summary>
@@ -123,11 +94,16 @@ public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> opti
         {
             throw Require.Invalid("fromIndex", $"{from} is negative");
         }
-        var chunks = (int)((status.Total + status.ChunkSize - 1) / status.ChunkSize);
-        var poll = TimeSpan.FromMilliseconds(50);
-        for (var chunk = (int)(from / Math.Max(1, status.ChunkSize)); chunk < chunks;)
+        if (from >= status.Total)
         {
-            var results = await grains.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(status.Id, chunk)).GetResults();
+            return; // nothing at or after that index: the stream ends at once
+        }
+        var chunkSize = Math.Max(1, status.ChunkSize);
+        var chunks = (status.Total + chunkSize - 1) / chunkSize;
+        var poll = TimeSpan.FromMilliseconds(50);
+        for (var chunk = from / chunkSize; chunk < chunks;)
+        {
+            var results = await grains.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(status.Id, (int)chunk)).GetResults();
             if (results.IsDefaultOrEmpty)
             {
                 var now = await grains.GetGrain<IBatchGrain>(status.Id).GetStatus();

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Grpc.Core;
+using NevGrains.Contracts;
+using NevGrains.Gateway.Hosting;
 using NevGrains.Model.Scenarios;
 
 namespace NevGrains.Gateway.Services;
@@ -7,21 +9,27 @@ namespace NevGrains.Gateway.Services;
 internal static class CallerContext
 {
     /// <summary>The authenticated caller's name (limits and batch ownership are per caller).</summary>
-    public static string Caller(this ServerCallContext context) =>
+    public static string CallerName(this ServerCallContext context) =>
         context.GetHttpContext().User.FindFirst(ClaimTypes.Name)?.Value ?? "anonymous";
 
-    public static bool IsAdmin(this ServerCallContext context) => context.GetHttpContext().User.IsInRole(Security.Roles.Admin);
+    /// <summary>The caller as grains see it: name, admin right and the configured limits. Grains apply the rules.</summary>
+    public static Caller Caller(this ServerCallContext context, LimitOptions limits) =>
+        new(context.CallerName(), context.GetHttpContext().User.IsInRole(Security.Roles.Admin),
+            new CallerLimits(limits.MaxBatchItems, limits.MaxConcurrentBatchesPerCaller, limits.MaxExperimentRuns));
 
-    /// <summary>Runs a call whose scenario the model validates, so its issues name the request's field path.</summary>
-    public static async Task<T> Prefixed<T>(string path, Func<Task<T>> call)
+    /// <summary>
+    /// Runs a grain call given the request's value at <paramref name="path"/>; the model names issues relative to that value, so this
+    /// is the one place they become request paths (<c>scenario.levers[0].tariff.rate</c>).
+    /// </summary>
+    public static async Task<T> At<T>(string path, Func<Task<T>> call)
     {
         try
         {
             return await call();
         }
-        catch (ScenarioException ex) when (ex.Issues.All(i => !i.Field.StartsWith(path, StringComparison.Ordinal)))
+        catch (ScenarioException ex)
         {
-            throw new ScenarioException([.. ex.Issues.Select(i => i with { Field = $"{path}.{i.Field}" })]);
+            throw new ScenarioException([.. ex.Issues.Select(i => i with { Field = i.Field.Length == 0 ? path : $"{path}.{i.Field}" })]);
         }
     }
 

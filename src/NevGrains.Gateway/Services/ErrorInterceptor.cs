@@ -1,16 +1,12 @@
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using NevGrains.Contracts;
 using NevGrains.Contracts.Data;
-using NevGrains.Gateway.Mapping;
 using NevGrains.Model.Data;
 using NevGrains.Model.Scenarios;
 using Orleans.Storage;
 
 namespace NevGrains.Gateway.Services;
-
-/// <summary>A limit of the caller's was reached (batch size, concurrent batches, experiment size).</summary>
-public sealed class LimitExceededException(string message) : Exception(message);
 
 /// <summary>
 /// Maps what goes wrong behind a call to a gRPC status a caller can act on; internals (stack traces, exception types) never
@@ -27,7 +23,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Map(ex, request, context);
+            throw Map(ex, context);
         }
     }
 
@@ -40,16 +36,15 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Map(ex, request, context);
+            throw Map(ex, context);
         }
     }
 
-    private RpcException Map(Exception exception, object request, ServerCallContext context)
+    private RpcException Map(Exception exception, ServerCallContext context)
     {
         switch (exception)
         {
-            case ScenarioException raw:
-                var invalid = request is IMessage message && !raw.Issues.IsDefaultOrEmpty ? InRequestTerms(raw, message) : raw;
+            case ScenarioException invalid: // issue paths are the request's own: the mapper and the model name them that way
                 var trailers = new Metadata { { "nevgrains-issues", Ascii(string.Join("; ", invalid.Issues.Select(i => i.ToString()))) } };
                 return new RpcException(new Status(StatusCode.InvalidArgument, invalid.Issues.IsDefaultOrEmpty ? invalid.Message : Describe(invalid)), trailers);
             case DataValidationException data:
@@ -63,8 +58,10 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return new RpcException(new Status(StatusCode.Aborted, conflict.Message));
             case InconsistentStateException:
                 return new RpcException(new Status(StatusCode.Aborted, "the entity was changed concurrently; read it again and retry"));
-            case LimitExceededException limit:
+            case CallerLimitExceededException limit:
                 return new RpcException(new Status(StatusCode.ResourceExhausted, limit.Message));
+            case AccessDeniedException denied:
+                return new RpcException(new Status(StatusCode.PermissionDenied, denied.Message));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(context.Deadline < DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled"));
             case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Azure.RequestFailedException or IOException
@@ -77,9 +74,6 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return new RpcException(new Status(StatusCode.Internal, $"internal error {id}"));
         }
     }
-
-    private static ScenarioException InRequestTerms(ScenarioException invalid, IMessage request) =>
-        new([.. invalid.Issues.Select(i => i with { Field = ProtoFieldPath.Resolve(request, i.Field) })]);
 
     private static string Describe(ScenarioException invalid) =>
         invalid.Issues.Length == 1

@@ -1,21 +1,22 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using NevGrains.Contracts.Batches;
 using NevGrains.Grains.Data;
-using NevGrains.Model.Engine;
 using NevGrains.Model.Experiments;
 using NevGrains.Model.Scenarios;
 
 namespace NevGrains.Grains.Batches;
 
 /// <summary>
-/// A chunk of a batch: the unit of parallel work. Random placement spreads chunks over every silo, new silos included.
-/// Its results are persisted in one write; once done, running it again only reports the count (no duplicates).
+/// A chunk of a batch: the unit of parallel work. Random placement spreads chunks over every silo, new silos included. It
+/// evaluates its items inline with the experiments' item evaluator and persists its results in one write; it counts as done
+/// only once storage has them, so a retry after a failed write evaluates again, and a chunk run again after it is done only
+/// reports its count (no duplicates).
 /// </summary>
 [Orleans.Placement.RandomPlacement]
 public sealed class BatchChunkGrain(
     [PersistentState("chunk", StorageNames.Batches)] IPersistentState<BatchChunkState> state,
     BaselineCache cache,
+    BatchMetrics metrics,
     ILocalSiloDetails silo) : Grain, IBatchChunkGrain
 {
     public async Task SetInputs(ImmutableArray<Scenario> scenarios)
@@ -24,8 +25,18 @@ public sealed class BatchChunkGrain(
         {
             return;
         }
+        var previous = state.State.Inputs;
         state.State.Inputs = scenarios;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Inputs = previous;
+            await StorageReload.TryReload(state);
+            throw;
+        }
     }
 
     public Task<ImmutableArray<Scenario>> GetInputs() => Task.FromResult(state.State.Inputs);
@@ -38,47 +49,31 @@ public sealed class BatchChunkGrain(
         {
             return Outcome();
         }
-        var compiled = await cache.Get(work.DatasetVersion, cancellationToken);
-        var results = ImmutableArray.CreateBuilder<BatchItemResult>(work.Count);
-        for (var i = 0; i < work.Count; i++)
+        var compiled = await cache.Get(work.Work.DatasetVersion, cancellationToken);
+        var items = work.Work.Kind == ExperimentKind.Scenarios ? work.Work with { Scenarios = state.State.Inputs, ScenariosFrom = work.From } : work.Work;
+        var results = ExperimentItems.EvaluateRange(items, compiled, work.From, work.Count, cancellationToken);
+
+        var s = state.State;
+        var previous = (s.Results, s.Done, s.Silo, s.Inputs);
+        s.Results = [.. results.Select(r => BatchItemResult.Of(r, compiled.Version))];
+        s.Done = true;
+        s.Silo = silo.SiloAddress.ToString();
+        s.Inputs = []; // inputs are no longer needed once results exist
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            results.Add(Evaluate(work, compiled, work.From + i, i));
+            await state.WriteStateAsync(); // not cancellable: a write cut short would leave storage's state unknown
         }
-        state.State.Results = results.MoveToImmutable();
-        state.State.Done = true;
-        state.State.Silo = silo.SiloAddress.ToString();
-        state.State.Inputs = []; // inputs are no longer needed once results exist
-        await state.WriteStateAsync();
-        BatchMetrics.ChunkEvaluated(state.State.Results.Length);
+        catch
+        {
+            // Not stored: nobody may see these results, and the batch's retry must evaluate the chunk again (or find them
+            // stored, if the write landed after all: reloading also refreshes the ETag for the next write).
+            (s.Results, s.Done, s.Silo, s.Inputs) = previous;
+            await StorageReload.TryReload(state);
+            throw;
+        }
+        metrics.ChunkEvaluated(s.Results.Length);
         return Outcome();
     }
 
     private ChunkOutcome Outcome() => new(state.State.Results.Length, state.State.Results.Count(r => r.Error is not null), state.State.Silo);
-
-    private BatchItemResult Evaluate(ChunkWork work, CompiledBaseline compiled, long index, int offset)
-    {
-        var version = compiled.Version;
-        switch (work.Kind)
-        {
-            case BatchKind.MonteCarlo:
-                var draw = MonteCarlo.EvaluateDraw(work.MonteCarlo!, compiled, index);
-                return new BatchItemResult(index, $"draw {index}", draw.Scenario, version, draw.Base);
-            case BatchKind.Sweep:
-                var point = Sweep.EvaluatePoint(work.Sweep!, compiled, index);
-                var label = string.Join(", ", work.Sweep!.Axes.Select((a, k) => $"{a.Target}={point.AxisValues[k].ToString(CultureInfo.InvariantCulture)}"));
-                return new BatchItemResult(index, label, point.Metrics, version);
-            default:
-                var scenario = state.State.Inputs[offset];
-                try
-                {
-                    var result = ScenarioEngine.Run(compiled, scenario);
-                    return new BatchItemResult(index, scenario.Name, [.. work.Metrics.Select(m => m.Evaluate(result, compiled))], version);
-                }
-                catch (ScenarioException ex)
-                {
-                    return new BatchItemResult(index, scenario.Name, [], version, Error: ex.Message);
-                }
-        }
-    }
 }

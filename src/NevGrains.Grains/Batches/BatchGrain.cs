@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 using NevGrains.Contracts.Batches;
 using NevGrains.Grains.Data;
 using NevGrains.Model.Engine;
-using NevGrains.Model.Experiments;
+using NevGrains.Contracts;
+using NevGrains.Grains.Experiments;
 using NevGrains.Model.Scenarios;
 
 namespace NevGrains.Grains.Batches;
@@ -14,7 +15,7 @@ namespace NevGrains.Grains.Batches;
 /// chunks are recorded in a persisted bitset. After a silo or cluster restart the reminder (or any status call) reactivates the
 /// batch, which dispatches the chunks not yet recorded; a chunk that had already stored its results answers without re-running.
 /// </summary>
-public sealed class BatchGrain(
+public sealed partial class BatchGrain(
     [PersistentState("batch", StorageNames.Batches)] IPersistentState<BatchGrainState> state,
     BaselineCache cache,
     IClusterMembershipService membership,
@@ -43,12 +44,22 @@ public sealed class BatchGrain(
         }
     }
 
-    public async Task<BatchStatus> Submit(BatchSpec spec, string owner)
+    public async Task<BatchStatus> Submit(BatchSpec spec, Caller caller)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(caller);
         if (state.RecordExists)
         {
-            return Status();
+            return Owned(caller);
+        }
+        if (spec.ItemCount > caller.Limits.MaxBatchItems)
+        {
+            throw new CallerLimitExceededException($"{spec.ItemCount} items; at most {caller.Limits.MaxBatchItems} in one batch");
+        }
+        var running = await Registry.Running();
+        if (running.Count(b => b.Owner == caller.Name) >= caller.Limits.MaxConcurrentBatches)
+        {
+            throw new CallerLimitExceededException($"{caller.Name} already runs {caller.Limits.MaxConcurrentBatches} batches; wait for one to finish or cancel one");
         }
         var compiled = await cache.Get(spec.DatasetVersion);
         Validate(spec, compiled);
@@ -59,8 +70,9 @@ public sealed class BatchGrain(
         if (spec.Kind == BatchKind.Scenarios)
         {
             // Inputs first: if we crash before the batch record is written, a retried submit writes the same inputs again.
-            await ForEachBounded(Enumerable.Range(0, chunks), 64, c =>
-                GrainFactory.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(Id, c))
+            var options = new ParallelOptions { MaxDegreeOfParallelism = 64, TaskScheduler = TaskScheduler.Current };
+            await Parallel.ForEachAsync(Enumerable.Range(0, chunks), options, async (c, _) =>
+                await GrainFactory.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(Id, c))
                     .SetInputs(spec.Scenarios.Slice(c * chunkSize, (int)Math.Min(chunkSize, total - c * chunkSize))));
         }
 
@@ -68,7 +80,7 @@ public sealed class BatchGrain(
         state.State = new BatchGrainState
         {
             Spec = spec with { Scenarios = [], DatasetVersion = compiled.Version, ChunkSize = chunkSize },
-            Owner = owner,
+            Owner = caller.Name,
             State = BatchState.Running,
             Total = total,
             ChunkSize = chunkSize,
@@ -78,32 +90,37 @@ public sealed class BatchGrain(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await state.WriteStateAsync();
-        await Registry.Started(new RunningBatch(Id, owner, total, 0));
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = new BatchGrainState(); // not stored: the batch does not exist yet, and a retried submit starts it
+            await StorageReload.TryReload(state);
+            throw;
+        }
+        await Registry.Started(new RunningBatch(Id, caller.Name, total, 0));
         await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        logger.LogInformation("Batch {Batch} ({Kind}, {Total} items in {Chunks} chunks) started on dataset {Version}",
-            Id, spec.Kind, total, chunks, compiled.Version);
+        LogStarted(Id, spec.Kind, total, chunks, compiled.Version);
         StartPump();
         return Status();
     }
 
+    public Task<BatchStatus> Status(Caller caller) => Task.FromResult(Owned(caller));
+
     public Task<BatchStatus?> GetStatus() => Task.FromResult(state.RecordExists ? Status() : null);
 
-    public async Task<BatchStatus> Cancel()
+    public async Task<BatchStatus> Cancel(Caller caller)
     {
-        if (!state.RecordExists)
-        {
-            throw new Contracts.Data.NotFoundException("batch", Id);
-        }
+        Owned(caller);
         if (state.State.State == BatchState.Running)
         {
-            state.State.State = BatchState.Cancelled;
-            state.State.FinishedAt = state.State.UpdatedAt = time.GetUtcNow();
+            await Transition(BatchState.Cancelled);
             _pending.Clear();
-            await state.WriteStateAsync();
             await StopReminder();
             await Registry.Finished(Id);
-            logger.LogInformation("Batch {Batch} cancelled at {Completed}/{Total}", Id, state.State.Completed, state.State.Total);
+            LogCancelled(Id, state.State.Completed, state.State.Total);
         }
         return Status();
     }
@@ -135,6 +152,10 @@ public sealed class BatchGrain(
     /// <summary>Keeps chunks flowing and persists progress; runs until the batch finishes.</summary>
     private async Task Tick(CancellationToken cancellationToken)
     {
+        if (AllChunksDone())
+        {
+            await Finish(); // the last chunk's attempt to finish failed to persist
+        }
         Fill();
         if (_dirty)
         {
@@ -148,7 +169,7 @@ public sealed class BatchGrain(
             catch (Exception ex)
             {
                 _dirty = true; // progress is re-derived from chunk results after a restart, so a missed flush loses nothing
-                logger.LogWarning(ex, "Batch {Batch}: progress not persisted yet", Id);
+                LogProgressNotPersisted(ex, Id);
             }
         }
         if (state.State.State != BatchState.Running && _inFlight.Count == 0)
@@ -177,10 +198,8 @@ public sealed class BatchGrain(
 
     private async Task RunChunk(int chunk)
     {
-        var spec = state.State.Spec!;
         var from = (long)chunk * state.State.ChunkSize;
-        var work = new ChunkWork(Id, chunk, from, (int)Math.Min(state.State.ChunkSize, state.State.Total - from), state.State.DatasetVersion,
-            spec.Kind, spec.EffectiveMetrics, spec.Sweep, spec.MonteCarlo);
+        var work = new ChunkWork(Id, chunk, from, (int)Math.Min(state.State.ChunkSize, state.State.Total - from), state.State.Spec!.Work(state.State.DatasetVersion));
         try
         {
             var outcome = await GrainFactory.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(Id, chunk)).Run(work);
@@ -198,8 +217,8 @@ public sealed class BatchGrain(
         {
             // A silo went away mid-chunk (or storage failed): the chunk's results were not stored, so run it again later.
             _failures++;
-            logger.LogWarning(ex, "Batch {Batch}: chunk {Chunk} failed; retrying", Id, chunk);
-            await Task.Delay(RetryDelay());
+            LogChunkFailed(ex, Id, chunk);
+            await Task.Delay(RetryDelay(), time);
             if (state.State.State == BatchState.Running)
             {
                 _pending.Enqueue(chunk);
@@ -209,7 +228,7 @@ public sealed class BatchGrain(
         {
             _inFlight.Remove(chunk);
         }
-        if (state.State.State == BatchState.Running && state.State.Completed >= state.State.Total && _pending.Count == 0 && _inFlight.Count == 0)
+        if (AllChunksDone())
         {
             await Finish();
         }
@@ -219,15 +238,57 @@ public sealed class BatchGrain(
         }
     }
 
+    private bool AllChunksDone() =>
+        state.State.State == BatchState.Running && state.State.Completed >= state.State.Total && _pending.Count == 0 && _inFlight.Count == 0;
+
     private async Task Finish()
     {
-        state.State.State = BatchState.Completed;
-        state.State.FinishedAt = state.State.UpdatedAt = time.GetUtcNow();
+        try
+        {
+            await Transition(BatchState.Completed);
+        }
+        catch (Exception ex)
+        {
+            LogFinishNotPersisted(ex, Id); // still running as far as storage knows: the next tick tries again
+            return;
+        }
         _dirty = false;
-        await state.WriteStateAsync();
         await StopReminder();
         await Registry.Finished(Id);
-        logger.LogInformation("Batch {Batch} completed: {Total} items", Id, state.State.Total);
+        LogCompleted(Id, state.State.Total);
+    }
+
+    /// <summary>Moves the batch to a final state, in memory only once storage has it.</summary>
+    private async Task Transition(BatchState to)
+    {
+        var s = state.State;
+        var previous = (s.State, s.FinishedAt, s.UpdatedAt);
+        s.State = to;
+        s.FinishedAt = s.UpdatedAt = time.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            (s.State, s.FinishedAt, s.UpdatedAt) = previous;
+            await StorageReload.TryReload(state);
+            throw;
+        }
+    }
+
+    /// <summary>The status for a caller allowed to see it.</summary>
+    private BatchStatus Owned(Caller caller)
+    {
+        if (!state.RecordExists)
+        {
+            throw new Contracts.Data.NotFoundException("batch", Id);
+        }
+        if (!caller.MayAccess(state.State.Owner))
+        {
+            throw new AccessDeniedException($"batch '{Id}' belongs to another caller");
+        }
+        return Status();
     }
 
     private async Task StopReminder()
@@ -255,76 +316,28 @@ public sealed class BatchGrain(
             [.. (s.Spec?.EffectiveMetrics ?? []).Select(m => m.Label)], s.CreatedAt, s.UpdatedAt, s.FinishedAt, s.ChunkSize, s.Failed, s.ItemsBySilo);
     }
 
-    /// <summary>Checks every item before anything runs; problems name the item's path (e.g. <c>scenarios[12].levers[0].rate</c>).</summary>
+    /// <summary>
+    /// Checks the batch and every item before anything runs, once; issues name the API path (<c>spec.scenarios.scenarios[12].levers[0].rate</c>).
+    /// </summary>
     private static void Validate(BatchSpec spec, CompiledBaseline compiled)
     {
         var issues = new List<ScenarioIssue>();
         if (string.IsNullOrWhiteSpace(spec.Name))
         {
-            issues.Add(new ScenarioIssue("name", "a batch needs a name"));
+            issues.Add(new ScenarioIssue("spec.name", "a batch needs a name"));
         }
         if (spec.ChunkSize is < 0 or > BatchLimits.MaxChunkSize)
         {
-            issues.Add(new ScenarioIssue("chunkSize", $"{spec.ChunkSize} is outside 0..{BatchLimits.MaxChunkSize}"));
+            issues.Add(new ScenarioIssue("spec.chunkSize", $"{spec.ChunkSize} is outside 0..{BatchLimits.MaxChunkSize}"));
         }
-        switch (spec.Kind)
+        if (spec.ItemCount > BatchLimits.MaxItems)
         {
-            case BatchKind.Scenarios:
-                if (spec.Scenarios.IsDefaultOrEmpty)
-                {
-                    issues.Add(new ScenarioIssue("scenarios", "a batch needs at least one scenario"));
-                    break;
-                }
-                if (spec.Scenarios.Length > BatchLimits.MaxItems)
-                {
-                    issues.Add(new ScenarioIssue("scenarios", $"{spec.Scenarios.Length} scenarios; at most {BatchLimits.MaxItems}"));
-                    break;
-                }
-                var horizon = spec.Scenarios.Min(s => s is null ? compiled.MaxHorizon : ScenarioValidator.HorizonOf(s, compiled));
-                ExperimentChecks.Metrics(spec.Metrics, compiled, horizon, issues);
-                for (var i = 0; i < spec.Scenarios.Length && issues.Count < 100; i++)
-                {
-                    if (spec.Scenarios[i] is null)
-                    {
-                        issues.Add(new ScenarioIssue($"scenarios[{i}]", "missing"));
-                        continue;
-                    }
-                    issues.AddRange(ScenarioValidator.Validate(spec.Scenarios[i], compiled).Select(x => x with { Field = $"scenarios[{i}].{x.Field}" }));
-                }
-                break;
-            case BatchKind.Sweep when spec.Sweep is not null:
-                issues.AddRange(Sweep.Validate(spec.Sweep, compiled).Select(x => x with { Field = $"sweep.{x.Field}" }));
-                break;
-            case BatchKind.MonteCarlo when spec.MonteCarlo is not null:
-                issues.AddRange(MonteCarlo.Validate(spec.MonteCarlo, compiled).Select(x => x with { Field = $"monteCarlo.{x.Field}" }));
-                break;
-            default:
-                issues.Add(new ScenarioIssue(spec.Kind == BatchKind.Sweep ? "sweep" : "monteCarlo", "missing for this batch kind"));
-                break;
-        }
-        if (issues.Count == 0 && spec.ItemCount > BatchLimits.MaxItems)
-        {
-            issues.Add(new ScenarioIssue("items", $"{spec.ItemCount} items; at most {BatchLimits.MaxItems}"));
+            issues.Add(new ScenarioIssue(spec.ItemsPath, $"{spec.ItemCount} items; at most {BatchLimits.MaxItems}"));
         }
         if (issues.Count > 0)
         {
             throw new ScenarioException(issues);
         }
-    }
-
-    private static async Task ForEachBounded<T>(IEnumerable<T> items, int parallelism, Func<T, Task> action)
-    {
-        var running = new List<Task>();
-        foreach (var item in items)
-        {
-            running.Add(action(item));
-            if (running.Count >= parallelism)
-            {
-                var finished = await Task.WhenAny(running);
-                running.Remove(finished);
-                await finished;
-            }
-        }
-        await Task.WhenAll(running);
+        ExperimentRunner.Validate(spec.Work(compiled.Version), compiled, spec.ItemsPath);
     }
 }

@@ -2,20 +2,25 @@ using System.Diagnostics.Metrics;
 
 namespace NevGrains.Grains.Batches;
 
-/// <summary>Batch work done on this silo (meter <c>NevGrains</c>): scraped per silo, it shows where a batch's work lands.</summary>
-internal static class BatchMetrics
+/// <summary>
+/// Batch work done on this silo (meter <c>NevGrains</c>, from the host's <see cref="IMeterFactory"/>): scraped per silo, it shows
+/// where a batch's work lands.
+/// </summary>
+public sealed class BatchMetrics
 {
-    private static readonly Meter Meter = new("NevGrains");
+    private readonly Counter<long> _itemsEvaluated;
+    private readonly Counter<long> _chunksEvaluated;
 
-    private static readonly Counter<long> ItemsEvaluated = Meter.CreateCounter<long>("nevgrains.batch.items.evaluated", "{item}",
-        "Batch items evaluated on this silo");
-
-    private static readonly Counter<long> ChunksEvaluated = Meter.CreateCounter<long>("nevgrains.batch.chunks.evaluated", "{chunk}",
-        "Batch chunks evaluated on this silo");
-
-    public static void ChunkEvaluated(int items)
+    public BatchMetrics(IMeterFactory meters)
     {
-        ItemsEvaluated.Add(items);
-        ChunksEvaluated.Add(1);
+        var meter = meters.Create("NevGrains");
+        _itemsEvaluated = meter.CreateCounter<long>("nevgrains.batch.items.evaluated", "{item}", "Batch items evaluated on this silo");
+        _chunksEvaluated = meter.CreateCounter<long>("nevgrains.batch.chunks.evaluated", "{chunk}", "Batch chunks evaluated on this silo");
+    }
+
+    public void ChunkEvaluated(int items)
+    {
+        _itemsEvaluated.Add(items);
+        _chunksEvaluated.Add(1);
     }
 }

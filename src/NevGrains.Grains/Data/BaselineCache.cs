@@ -23,11 +23,12 @@ public sealed class BaselineCache(IGrainFactory grains, TimeProvider time, ILogg
     public async ValueTask<CompiledBaseline> Get(string? version, CancellationToken cancellationToken = default)
     {
         version ??= await CurrentVersion(cancellationToken);
-        _lastUse[version] = time.GetTimestamp();
         var lazy = _compiled.GetOrAdd(version, v => new Lazy<Task<CompiledBaseline>>(() => Load(v)));
         try
         {
-            return await lazy.Value.WaitAsync(cancellationToken);
+            var compiled = await lazy.Value.WaitAsync(cancellationToken);
+            _lastUse[version] = time.GetTimestamp(); // only versions that exist: unknown ones must not grow the cache
+            return compiled;
         }
         catch (NotFoundException)
         {
@@ -77,6 +78,7 @@ public sealed class BaselineCache(IGrainFactory grains, TimeProvider time, ILogg
                       ?? throw new NotFoundException("dataset version", version);
         var compiled = await Task.Run(() => new CompiledBaseline(dataset));
         logger.LogInformation("Compiled dataset {Version}: {Markets} markets, {Brands} brands", version, compiled.Markets.Length, compiled.Brands.Length);
+        _lastUse[version] = time.GetTimestamp();
         Evict();
         return compiled;
     }

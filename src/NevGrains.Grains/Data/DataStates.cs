@@ -24,8 +24,10 @@ public sealed class DatasetState
 
 /// <summary>A market grain's persisted state.</summary>
 [GenerateSerializer, Alias("nev.MarketState")]
-public sealed class MarketState
+public sealed class MarketState : IVersionedState<MarketData>
 {
+    MarketData? IVersionedState<MarketData>.Data { get => Market; set => Market = value; }
+
     [Id(0)] public MarketData? Market { get; set; }
     [Id(1)] public long Version { get; set; }
     [Id(2)] public DateTimeOffset UpdatedAt { get; set; }
@@ -34,8 +36,10 @@ public sealed class MarketState
 
 /// <summary>A brand grain's persisted state.</summary>
 [GenerateSerializer, Alias("nev.BrandState")]
-public sealed class BrandState
+public sealed class BrandState : IVersionedState<BrandData>
 {
+    BrandData? IVersionedState<BrandData>.Data { get => Brand; set => Brand = value; }
+
     [Id(0)] public BrandData? Brand { get; set; }
     [Id(1)] public long Version { get; set; }
     [Id(2)] public DateTimeOffset UpdatedAt { get; set; }

@@ -1,9 +1,8 @@
-using System.Collections.Immutable;
+using NevGrains.Contracts.Data;
 using NevGrains.Contracts.Scenarios;
 using NevGrains.Grains.Data;
 using NevGrains.Model.Calibration;
 using NevGrains.Model.Engine;
-using NevGrains.Model.Experiments;
 using NevGrains.Model.Results;
 using NevGrains.Model.Scenarios;
 
@@ -11,75 +10,63 @@ namespace NevGrains.Grains.Scenarios;
 
 /// <summary>
 /// The evaluation pool. A stateless worker: Orleans runs up to one activation per core on each silo and routes calls to a local
-/// one, so scenario queries never queue behind a brand or market grain. The model is pure; the worker only resolves the version.
+/// one, so scenario queries never queue behind a brand or market grain. The model is pure; the worker resolves the version,
+/// runs, and filters the result before it leaves the silo.
 /// </summary>
 [StatelessWorker]
-public sealed class ScenarioWorkerGrain(BaselineCache cache, ILocalSiloDetails silo) : Grain, IScenarioWorkerGrain
+public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases, ILocalSiloDetails silo) : Grain, IScenarioWorkerGrain
 {
-    public async Task<ScenarioResult> Run(Scenario scenario, string? datasetVersion, CancellationToken cancellationToken = default)
+    public async Task<ScenarioResult> Run(Scenario scenario, string? datasetVersion, ResultFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
-        return ScenarioEngine.Run(compiled, scenario);
+        return (filter ?? ResultFilter.All).Apply(ScenarioEngine.Run(compiled, scenario));
     }
 
-    public async Task<Comparison> Compare(Scenario scenario, string? datasetVersion, CancellationToken cancellationToken = default)
+    public async Task<Comparison> Compare(Scenario scenario, string? datasetVersion, ResultFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
+        ScenarioValidator.EnsureValid(scenario, compiled);
+        var baseline = bases.BaseOf(compiled, scenario); // cached, or run beside the scenario on the thread pool
+        var result = ScenarioEngine.RunValidated(compiled, scenario);
+        return (filter ?? ResultFilter.All).Apply(Comparison.Of(await baseline.WaitAsync(cancellationToken), result));
+    }
+
+    public async Task<Explanation> Explain(Scenario scenario, ExplainedMetric metric, string? datasetVersion, ResultFilter? filter = null,
+        CancellationToken cancellationToken = default)
+    {
+        var compiled = await cache.Get(datasetVersion, cancellationToken);
+        return (filter ?? ResultFilter.All).Apply(Explainer.Explain(compiled, scenario, metric: metric));
+    }
+
+    public async Task<MarketProjection> ProjectMarket(string market, Scenario scenario, string? datasetVersion, CancellationToken cancellationToken = default)
+    {
+        var compiled = await cache.Get(datasetVersion, cancellationToken);
+        if (!compiled.Markets.Any(m => m.Id == market))
+        {
+            throw new NotFoundException("market", market); // before any work
+        }
         var result = ScenarioEngine.Run(compiled, scenario);
-        var horizon = ScenarioValidator.HorizonOf(scenario, compiled);
-        var baseline = ScenarioEngine.Run(compiled, Scenario.Base(horizon) with { Parameters = scenario.Parameters });
-        return Comparison.Of(baseline, result);
+        return new MarketProjection(market, result.Scenario, result.DatasetVersion,
+            [.. result.Markets.Where(m => m.Market == market)], [.. result.Cells.Where(c => c.Market == market)], result.Diagnostics);
     }
 
-    public async Task<Explanation> Explain(Scenario scenario, ExplainedMetric metric, string? datasetVersion, CancellationToken cancellationToken = default)
+    public async Task<BrandReport> ReportBrand(string brand, Scenario scenario, string? datasetVersion, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
-        return Explainer.Explain(compiled, scenario, metric: metric);
+        if (!compiled.Brands.Any(b => b.Id == brand))
+        {
+            throw new NotFoundException("brand", brand);
+        }
+        var result = ScenarioEngine.Run(compiled, scenario);
+        return new BrandReport(brand, result.Scenario, result.DatasetVersion,
+            [.. result.Brands.Where(b => b.Brand == brand)], [.. result.Cells.Where(c => c.Owner == brand)], [.. result.Plants.Where(p => p.Brand == brand)],
+            result.Diagnostics);
     }
 
     public async Task<CalibrationReport> Calibration(string? datasetVersion, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
         return CalibrationCheck.Report(compiled);
-    }
-
-    public async Task<ImmutableArray<ScenarioIssue>> ValidateSweep(SweepSpec spec, string datasetVersion, CancellationToken cancellationToken = default) =>
-        [.. Sweep.Validate(spec, await cache.Get(datasetVersion, cancellationToken))];
-
-    public async Task<ImmutableArray<ScenarioIssue>> ValidateMonteCarlo(MonteCarloSpec spec, string datasetVersion, CancellationToken cancellationToken = default) =>
-        [.. MonteCarlo.Validate(spec, await cache.Get(datasetVersion, cancellationToken))];
-
-    public async Task<ImmutableArray<ScenarioIssue>> ValidateSensitivity(SensitivitySpec spec, string datasetVersion, CancellationToken cancellationToken = default) =>
-        [.. Sensitivity.Validate(spec, await cache.Get(datasetVersion, cancellationToken))];
-
-    public async Task<ImmutableArray<SweepPointResult>> SweepPoints(SweepSpec spec, long from, int count, string datasetVersion, CancellationToken cancellationToken = default)
-    {
-        var compiled = await cache.Get(datasetVersion, cancellationToken);
-        var points = ImmutableArray.CreateBuilder<SweepPointResult>(count);
-        for (var i = from; i < from + count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            points.Add(Sweep.EvaluatePoint(spec, compiled, i));
-        }
-        return points.MoveToImmutable();
-    }
-
-    public async Task<ImmutableArray<DrawResult>> Draws(MonteCarloSpec spec, long from, int count, string datasetVersion, CancellationToken cancellationToken = default)
-    {
-        var compiled = await cache.Get(datasetVersion, cancellationToken);
-        var draws = ImmutableArray.CreateBuilder<DrawResult>(count);
-        for (var i = from; i < from + count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            draws.Add(MonteCarlo.EvaluateDraw(spec, compiled, i));
-        }
-        return draws.MoveToImmutable();
-    }
-
-    public async Task<ImmutableArray<SensitivityRun>> SensitivityRuns(SensitivitySpec spec, ImmutableArray<SensitivityRun> runs, string datasetVersion, CancellationToken cancellationToken = default)
-    {
-        var compiled = await cache.Get(datasetVersion, cancellationToken);
-        return [.. runs.Select(r => Sensitivity.EvaluateRun(spec, compiled, r))];
     }
 
     public Task<string> Where() => Task.FromResult(silo.SiloAddress.ToString());

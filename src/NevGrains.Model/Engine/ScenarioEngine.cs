@@ -14,6 +14,9 @@ public static class ScenarioEngine
         return RunValidated(compiled, scenario, parameters, growthOffset: null);
     }
 
+    /// <summary>Runs a scenario the caller already validated against <paramref name="compiled"/> with <see cref="ScenarioValidator"/>.</summary>
+    public static ScenarioResult RunValidated(CompiledBaseline compiled, Scenario scenario) => RunValidated(compiled, scenario, null, growthOffset: null);
+
     /// <summary>Runs a scenario already validated against <paramref name="compiled"/> (experiments validate once, run many times).</summary>
     internal static ScenarioResult RunValidated(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters, double[]? growthOffset)
     {

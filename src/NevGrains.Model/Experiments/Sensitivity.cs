@@ -61,6 +61,10 @@ public static class Sensitivity
         return issues;
     }
 
+    /// <summary>How many runs <see cref="Runs"/> makes (the center, then two per parameter), without building them.</summary>
+    public static long RunCount(SensitivitySpec spec) =>
+        1 + 2L * (spec.Parameters.IsDefaultOrEmpty ? ParameterCatalog.All.Count(p => p.IsUncertain) : spec.Parameters.Length);
+
     /// <summary>The runs: index 0 is the center, then low and high for each parameter.</summary>
     public static IReadOnlyList<SensitivityRun> Runs(SensitivitySpec spec)
     {

@@ -2,12 +2,14 @@ using System.Collections.Immutable;
 
 namespace NevGrains.Model.Results;
 
-/// <summary>A scenario against its base: per brand, market and year, both values and the change.</summary>
+/// <summary>A scenario against its base: per brand, market and year, both values and the change, and how both runs' solves went.</summary>
 [GenerateSerializer, Immutable, Alias("nev.Comparison")]
 public sealed record Comparison(
     [property: Id(0)] string Scenario,
     [property: Id(1)] string DatasetVersion,
-    [property: Id(2)] ImmutableArray<CellChange> Cells)
+    [property: Id(2)] ImmutableArray<CellChange> Cells,
+    [property: Id(3)] SolverDiagnostics? Diagnostics = null,
+    [property: Id(4)] SolverDiagnostics? BaseDiagnostics = null)
 {
     /// <summary>Pairs the cells of two runs of the same dataset (missing cells count as zero).</summary>
     public static Comparison Of(ScenarioResult baseline, ScenarioResult scenario)
@@ -24,7 +26,7 @@ public sealed record Comparison(
                 b?.Units ?? 0, a?.Units ?? 0, b?.ShareOfMarket ?? 0, a?.ShareOfMarket ?? 0,
                 b?.GrossMarginUsd ?? 0, a?.GrossMarginUsd ?? 0, b?.TariffPaidUsd ?? 0, a?.TariffPaidUsd ?? 0));
         }
-        return new Comparison(scenario.Scenario, scenario.DatasetVersion, cells.ToImmutable());
+        return new Comparison(scenario.Scenario, scenario.DatasetVersion, cells.ToImmutable(), scenario.Diagnostics, baseline.Diagnostics);
     }
 }
 

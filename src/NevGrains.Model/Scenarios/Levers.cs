@@ -43,6 +43,15 @@ public abstract record Lever
 
     [JsonIgnore]
     public abstract Driver Driver { get; }
+
+    /// <summary>The lever's kind as the API and scenario files name it (<c>tariff</c>, <c>newPlant</c>): the step in an issue's field path.</summary>
+    [JsonIgnore]
+    public string Kind => Kinds[GetType()];
+
+    private static readonly IReadOnlyDictionary<Type, string> Kinds = typeof(Lever)
+        .GetCustomAttributes(typeof(JsonDerivedTypeAttribute), inherit: false)
+        .Cast<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 }
 
 /// <summary>An import duty from a date: added on top (mode add) or replacing every duty the jurisdiction charges on those cars (mode replace).</summary>

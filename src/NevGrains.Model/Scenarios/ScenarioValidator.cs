@@ -99,6 +99,7 @@ public static class ScenarioValidator
                     Issue("", "a lever is null");
                     continue;
                 }
+                _at = $"levers[{i}].{levers[i].Kind}"; // the API's path: a lever's fields sit under its kind
                 Check(levers[i]);
             }
         }

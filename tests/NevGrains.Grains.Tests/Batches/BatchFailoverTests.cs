@@ -1,3 +1,4 @@
+using NevGrains.Contracts;
 using NevGrains.Contracts.Batches;
 using NevGrains.Grains.Tests.Support;
 using NevGrains.TestSupport;
@@ -15,7 +16,7 @@ public sealed class BatchFailoverTests(FailoverClusterFixture fixture) : IClassF
         var id = Guid.NewGuid().ToString("N");
         var grains = fixture.Grains;
         await grains.GetGrain<IBatchGrain>(id).Submit(
-            new BatchSpec("failover", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(2_000), ChunkSize: 10), "tester");
+            new BatchSpec("failover", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(2_000), ChunkSize: 10), Caller.Internal("tester"));
 
         // Let work spread, then kill a silo that is not the one the test client talks through.
         await WaitForProgress(grains, id, minimum: 100);
@@ -37,7 +38,7 @@ public sealed class BatchFailoverTests(FailoverClusterFixture fixture) : IClassF
         var id = Guid.NewGuid().ToString("N");
         var grains = fixture.Grains;
         var batch = grains.GetGrain<IBatchGrain>(id);
-        await batch.Submit(new BatchSpec("coordinator-loss", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(1_500), ChunkSize: 10), "tester");
+        await batch.Submit(new BatchSpec("coordinator-loss", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(1_500), ChunkSize: 10), Caller.Internal("tester"));
         await WaitForProgress(grains, id, minimum: 50);
 
         var host = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(batch, TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using NevGrains.Contracts;
 using NevGrains.Contracts.Batches;
 using NevGrains.Contracts.Data;
 using NevGrains.Contracts.Scenarios;
@@ -19,7 +20,7 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var id = NewId();
         var spec = new BatchSpec("prices", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(400), ChunkSize: 10);
 
-        var submitted = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, "tester");
+        var submitted = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, Caller.Internal("tester"));
         var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
         var results = await BatchHelpers.ReadAll(fixture.Grains, id, status);
 
@@ -40,11 +41,11 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
     {
         var id = NewId();
         var scenarios = BatchHelpers.Scenarios(7);
-        await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("check", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios, ChunkSize: 3), "tester");
+        await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("check", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios, ChunkSize: 3), Caller.Internal("tester"));
         var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
         var results = await BatchHelpers.ReadAll(fixture.Grains, id, status);
 
-        var alone = await fixture.Grains.GetGrain<IScenarioWorkerGrain>(0).Run(scenarios[5], status.DatasetVersion, TestContext.Current.CancellationToken);
+        var alone = await fixture.Grains.GetGrain<IScenarioWorkerGrain>(0).Run(scenarios[5], status.DatasetVersion, cancellationToken: TestContext.Current.CancellationToken);
         var snapshot = await fixture.Grains.GetGrain<IDatasetSnapshotGrain>(status.DatasetVersion).Get();
 
         Assert.Equal(BatchHelpers.Metrics[0].Evaluate(alone, new CompiledBaseline(snapshot!)), results.Single(r => r.Index == 5).Values[0], 6);
@@ -60,8 +61,8 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var sweepId = NewId();
         var drawsId = NewId();
 
-        await fixture.Grains.GetGrain<IBatchGrain>(sweepId).Submit(new BatchSpec("sweep", BatchKind.Sweep, Sweep: sweep, ChunkSize: 3), "tester");
-        await fixture.Grains.GetGrain<IBatchGrain>(drawsId).Submit(new BatchSpec("draws", BatchKind.MonteCarlo, MonteCarlo: monteCarlo, ChunkSize: 4), "tester");
+        await fixture.Grains.GetGrain<IBatchGrain>(sweepId).Submit(new BatchSpec("sweep", BatchKind.Sweep, Sweep: sweep, ChunkSize: 3), Caller.Internal("tester"));
+        await fixture.Grains.GetGrain<IBatchGrain>(drawsId).Submit(new BatchSpec("draws", BatchKind.MonteCarlo, MonteCarlo: monteCarlo, ChunkSize: 4), Caller.Internal("tester"));
         var sweepResults = await BatchHelpers.ReadAll(fixture.Grains, sweepId, await BatchHelpers.WaitUntilFinished(fixture.Grains, sweepId, Timeout));
         var drawResults = await BatchHelpers.ReadAll(fixture.Grains, drawsId, await BatchHelpers.WaitUntilFinished(fixture.Grains, drawsId, Timeout));
 
@@ -81,8 +82,8 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var id = NewId();
         var spec = new BatchSpec("once", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(20), ChunkSize: 5);
 
-        var first = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, "tester");
-        var second = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec with { Name = "again" }, "someone-else");
+        var first = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, Caller.Internal("tester"));
+        var second = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec with { Name = "again" }, Caller.Internal("tester"));
         var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
 
         Assert.Equal(first.CreatedAt, second.CreatedAt);
@@ -95,9 +96,9 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
     {
         var id = NewId();
         var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
-        await batch.Submit(new BatchSpec("long", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(3000), ChunkSize: 5), "tester");
+        await batch.Submit(new BatchSpec("long", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(3000), ChunkSize: 5), Caller.Internal("tester"));
 
-        var cancelled = await batch.Cancel();
+        var cancelled = await batch.Cancel(Caller.Internal("tester"));
         await Task.Delay(1000, TestContext.Current.CancellationToken);
         var later = await batch.GetStatus();
 
@@ -114,9 +115,38 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var scenarios = BatchHelpers.Scenarios(5).SetItem(3, new Scenario("bad", [new PriceLever("alpha", 5, 2026)]));
 
         var error = await Assert.ThrowsAsync<ScenarioException>(() =>
-            fixture.Grains.GetGrain<IBatchGrain>(NewId()).Submit(new BatchSpec("bad", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios), "tester"));
+            fixture.Grains.GetGrain<IBatchGrain>(NewId()).Submit(new BatchSpec("bad", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios), Caller.Internal("tester")));
 
-        Assert.Contains(error.Issues, i => i.Field == "scenarios[3].levers[0].change");
+        Assert.Contains(error.Issues, i => i.Field == "spec.scenarios.scenarios[3].levers[0].price.change");
+    }
+
+    [Fact]
+    public async Task Only_its_owner_or_an_admin_reads_resubmits_or_cancels_a_batch()
+    {
+        var id = NewId();
+        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
+        var spec = new BatchSpec("mine", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(5), ChunkSize: 5);
+        await batch.Submit(spec, Caller.Internal("tester"));
+        var stranger = Caller.Internal("someone-else");
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => batch.Status(stranger));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => batch.Submit(spec, stranger));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => batch.Cancel(stranger));
+        Assert.Equal("tester", (await batch.Status(stranger with { IsAdmin = true })).Owner);
+        await Assert.ThrowsAsync<NevGrains.Contracts.Data.NotFoundException>(() => fixture.Grains.GetGrain<IBatchGrain>(NewId()).Status(stranger));
+    }
+
+    [Fact]
+    public async Task A_caller_over_a_limit_is_refused_before_anything_is_stored()
+    {
+        var small = Caller.Internal("limited") with { Limits = new CallerLimits(MaxBatchItems: 4, MaxConcurrentBatches: 1) };
+        var id = NewId();
+
+        var error = await Assert.ThrowsAsync<CallerLimitExceededException>(() =>
+            fixture.Grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("big", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(5)), small));
+
+        Assert.Contains("at most 4", error.Message, StringComparison.Ordinal);
+        Assert.Null(await fixture.Grains.GetGrain<IBatchGrain>(id).GetStatus());
     }
 
     [Fact]
@@ -125,8 +155,8 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var id = NewId();
         var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
 
-        var submitted = await batch.Submit(new BatchSpec("large", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(100_000), ChunkSize: 100), "tester");
-        var cancelled = await batch.Cancel();
+        var submitted = await batch.Submit(new BatchSpec("large", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(100_000), ChunkSize: 100), Caller.Internal("tester"));
+        var cancelled = await batch.Cancel(Caller.Internal("tester"));
 
         Assert.Equal(100_000, submitted.Total);
         Assert.Equal(BatchState.Cancelled, cancelled.State);

@@ -95,12 +95,12 @@ public sealed class DatasetGrainTests(ClusterFixture fixture) : IClassFixture<Cl
     }
 
     [Fact]
-    public async Task A_market_grain_projects_its_market_and_records_the_dataset_version()
+    public async Task A_market_query_projects_its_market_and_records_the_dataset_version()
     {
         var info = await Dataset.GetInfo();
         var scenario = new Scenario("th-duty", [new TariffLever("th", 0.2, new DateOnly(2026, 1, 1))]);
 
-        var projection = await fixture.Grains.GetGrain<IMarketGrain>("th").Project(scenario, info.Version, TestContext.Current.CancellationToken);
+        var projection = await fixture.Grains.GetGrain<IScenarioWorkerGrain>(0).ProjectMarket("th", scenario, info.Version, TestContext.Current.CancellationToken);
 
         Assert.Equal("th", projection.Market);
         Assert.Equal(info.Version, projection.DatasetVersion);
@@ -110,9 +110,9 @@ public sealed class DatasetGrainTests(ClusterFixture fixture) : IClassFixture<Cl
     }
 
     [Fact]
-    public async Task A_brand_grain_reports_its_results_across_markets()
+    public async Task A_brand_query_reports_its_results_across_markets()
     {
-        var report = await fixture.Grains.GetGrain<IBrandGrain>("alpha").Report(Scenario.Base(), null, TestContext.Current.CancellationToken);
+        var report = await fixture.Grains.GetGrain<IScenarioWorkerGrain>(0).ReportBrand("alpha", Scenario.Base(), null, TestContext.Current.CancellationToken);
 
         Assert.All(report.Cells, c => Assert.Equal("alpha", c.Owner));
         Assert.Equal(["de", "th"], report.Cells.Select(c => c.Market).Distinct().Order());
@@ -125,10 +125,10 @@ public sealed class DatasetGrainTests(ClusterFixture fixture) : IClassFixture<Cl
         var worker = fixture.Grains.GetGrain<IScenarioWorkerGrain>(0);
 
         var error = await Assert.ThrowsAsync<ScenarioException>(() =>
-            worker.Run(new Scenario("bad", [new TariffLever("atlantis", -1, new DateOnly(2026, 1, 1))]), null, TestContext.Current.CancellationToken));
+            worker.Run(new Scenario("bad", [new TariffLever("atlantis", -1, new DateOnly(2026, 1, 1))]), null, cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Contains(error.Issues, i => i.Field == "levers[0].jurisdiction");
-        Assert.Contains(error.Issues, i => i.Field == "levers[0].rate");
+        Assert.Contains(error.Issues, i => i.Field == "levers[0].tariff.jurisdiction");
+        Assert.Contains(error.Issues, i => i.Field == "levers[0].tariff.rate");
     }
 
     [Fact]
@@ -136,6 +136,6 @@ public sealed class DatasetGrainTests(ClusterFixture fixture) : IClassFixture<Cl
     {
         var worker = fixture.Grains.GetGrain<IScenarioWorkerGrain>(0);
 
-        await Assert.ThrowsAsync<NotFoundException>(() => worker.Run(Scenario.Base(), "no-such-version", TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<NotFoundException>(() => worker.Run(Scenario.Base(), "no-such-version", cancellationToken: TestContext.Current.CancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using NevGrains.Contracts;
 using NevGrains.Contracts.Batches;
 using NevGrains.Contracts.Data;
 using NevGrains.Grains.Data;
@@ -29,7 +30,7 @@ public sealed class AzureStorageTests(AzuriteFixture azurite) : IClassFixture<Az
             version = written.DatasetVersion;
             marketVersion = written.Version;
             await first.Client.GetGrain<IBatchGrain>(batchId).Submit(
-                new BatchSpec("before-restart", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(30), ChunkSize: 7), "tester");
+                new BatchSpec("before-restart", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(30), ChunkSize: 7), Caller.Internal("tester"));
             await BatchHelpers.WaitUntilFinished(first.Client, batchId, TimeSpan.FromMinutes(2));
         }
 
@@ -71,7 +72,7 @@ public sealed class AzureStorageTests(AzuriteFixture azurite) : IClassFixture<Az
         await using (var first = await Start(service))
         {
             await first.Client.GetGrain<IBatchGrain>(batchId).Submit(
-                new BatchSpec("interrupted", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(1_200), ChunkSize: 10), "tester");
+                new BatchSpec("interrupted", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(1_200), ChunkSize: 10), Caller.Internal("tester"));
             var deadline = DateTime.UtcNow.AddMinutes(1);
             while ((await first.Client.GetGrain<IBatchGrain>(batchId).GetStatus())!.Completed < 50 && DateTime.UtcNow < deadline)
             {

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using NevGrains.Model.Engine;
+using NevGrains.Model.Results;
+using NevGrains.Model.Scenarios;
+
+namespace NevGrains.Grains.Scenarios;
+
+/// <summary>
+/// Per silo: the base run (no levers) of each dataset version, horizon and parameter set in use. A comparison pairs a scenario with
+/// its base, and the base is the same for every scenario with that horizon and those parameters, so it is run once, not per call.
+/// </summary>
+public sealed class BaseRunCache
+{
+    private const int MaxEntries = 32;
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<ScenarioResult>>> _runs = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _order = new();
+
+    /// <summary>The base of <paramref name="scenario"/> (validated against <paramref name="compiled"/>), run on the thread pool when not cached.</summary>
+    public Task<ScenarioResult> BaseOf(CompiledBaseline compiled, Scenario scenario)
+    {
+        var horizon = ScenarioValidator.HorizonOf(scenario, compiled);
+        var key = KeyOf(compiled.Version, horizon, scenario);
+        var lazy = _runs.GetOrAdd(key, _ =>
+        {
+            _order.Enqueue(key);
+            var baseScenario = Scenario.Base(horizon) with { Parameters = scenario.Parameters };
+            return new Lazy<Task<ScenarioResult>>(() => Task.Run(() => ScenarioEngine.Run(compiled, baseScenario)));
+        });
+        Evict();
+        return lazy.Value;
+    }
+
+    private void Evict()
+    {
+        while (_runs.Count > MaxEntries && _order.TryDequeue(out var oldest))
+        {
+            _runs.TryRemove(oldest, out _);
+        }
+    }
+
+    private static string KeyOf(string version, int horizon, Scenario scenario)
+    {
+        var parameters = scenario.Parameters is { Count: > 0 } p
+            ? string.Join(';', p.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value.ToString("R", CultureInfo.InvariantCulture)}"))
+            : "";
+        return $"{version}|{horizon}|{parameters}";
+    }
+}
