@@ -246,12 +246,15 @@ public sealed record OfferLever(
 public sealed record PlantLever(
     [property: Id(0)] string Plant,
     [property: Id(1)] int StartDelayMonths = 0,
-    [property: Id(2)] double CapacityScale = 1,
+    [property: Id(2)] double CapacityScale = PlantLever.DefaultCapacityScale,
     [property: Id(3)] ImmutableArray<YearAmount> Capacity = default,
     [property: Id(4)] DateOnly? HaltFrom = null,
     [property: Id(5)] ImmutableArray<YearAmount> LocalContent = default,
     [property: Id(6)] ImmutableArray<Powertrain> Powertrains = default) : Lever
 {
+    /// <summary>Capacity as planned; also what an API caller who leaves the field unset (0) gets.</summary>
+    public const double DefaultCapacityScale = 1;
+
     public override Driver Driver => Driver.PlantRoute;
 }
 
@@ -270,12 +273,15 @@ public sealed record NewPlantLever(
     [property: Id(5)] ImmutableArray<YearAmount> Capacity,
     [property: Id(6)] string? Market = null,
     [property: Id(7)] ImmutableArray<Powertrain> Powertrains = default,
-    [property: Id(8)] double UnitCostIndex = 1.15,
+    [property: Id(8)] double UnitCostIndex = NewPlantLever.DefaultUnitCostIndex,
     [property: Id(9)] GoodsForm AssemblyMode = GoodsForm.Cbu,
     [property: Id(10)] ImmutableArray<YearAmount> LocalContent = default,
     [property: Id(11)] ImmutableArray<string> ServesMarkets = default,
     [property: Id(12)] string? Name = null) : Lever
 {
+    /// <summary>A new plant's cost per car against the brand's China plants: an assumed 15% overseas premium (docs/scenarios.md, newPlant; range 0.3-5).</summary>
+    public const double DefaultUnitCostIndex = 1.15;
+
     public override Driver Driver => Driver.PlantRoute;
 }
 
