@@ -18,7 +18,7 @@ using Orleans.Storage;
 namespace NevGrains.Hosting;
 
 /// <summary>Wires a silo the one way NevGrains needs it: clustering, grain storage, reminders and the grains' services.</summary>
-public static class SiloConfiguration
+public static partial class SiloConfiguration
 {
     /// <summary>Binds <see cref="NevGrainsOptions"/> from configuration (section <c>NevGrains</c>, connection string <c>AzureStorage</c>).</summary>
     public static NevGrainsOptions ReadNevGrainsOptions(this IConfiguration configuration)
@@ -148,8 +148,7 @@ public static class SiloConfiguration
             }
             catch (Exception ex)
             {
-                services.GetRequiredService<ILoggerFactory>().CreateLogger("NevGrains.Startup")
-                    .LogWarning(ex, "The dataset could not be loaded at startup; it will be loaded on first use");
+                LogDatasetNotLoaded(services.GetRequiredService<ILoggerFactory>().CreateLogger("NevGrains.Startup"), ex);
             }
         });
         return silo;
@@ -172,4 +171,7 @@ public static class SiloConfiguration
         options.AzureStorageConnectionString is { Length: > 0 } connection
             ? connection
             : throw new InvalidOperationException("NevGrains:AzureStorageConnectionString (or ConnectionStrings:AzureStorage) is required for Azure clustering or storage");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dataset could not be loaded at startup; it will be loaded on first use")]
+    private static partial void LogDatasetNotLoaded(ILogger logger, Exception exception);
 }

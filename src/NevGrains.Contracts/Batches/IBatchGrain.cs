@@ -53,5 +53,5 @@ public interface IBatchChunkGrain : IGrainWithStringKey
     [ReadOnly, Alias("results")]
     Task<ImmutableArray<BatchItemResult>> GetResults();
 
-    public static string KeyOf(string batchId, int chunk) => $"{batchId}/{chunk}";
+    static string KeyOf(string batchId, int chunk) => $"{batchId}/{chunk}";
 }

@@ -17,7 +17,7 @@ public sealed record RunningBatch(
 [Alias("nev.IBatchRegistryGrain")]
 public interface IBatchRegistryGrain : IGrainWithStringKey
 {
-    public const string Key = "registry";
+    const string Key = "registry";
 
     [Alias("started")]
     Task Started(RunningBatch batch);

@@ -9,7 +9,7 @@ namespace NevGrains.Contracts.Data;
 [Alias("nev.IDatasetGrain")]
 public interface IDatasetGrain : IGrainWithStringKey
 {
-    public const string Key = "baseline";
+    const string Key = "baseline";
 
     [ReadOnly, Alias("info")]
     Task<DatasetInfo> GetInfo();

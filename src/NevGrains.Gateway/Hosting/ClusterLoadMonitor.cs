@@ -8,7 +8,7 @@ namespace NevGrains.Gateway.Hosting;
 /// Reads the cluster's running batches every <see cref="GatewayOptions.LoadPollInterval"/> for the pending-work gauges that
 /// autoscaling reads (<c>nevgrains_batch_items_pending</c>). The last good reading stays until the cluster answers again.
 /// </summary>
-public sealed class ClusterLoadMonitor(IGrainFactory grains, IOptions<GatewayOptions> options, ILogger<ClusterLoadMonitor> logger) : BackgroundService
+public sealed partial class ClusterLoadMonitor(IGrainFactory grains, IOptions<GatewayOptions> options, ILogger<ClusterLoadMonitor> logger) : BackgroundService
 {
     private ImmutableArray<RunningBatch> _running = [];
 
@@ -26,9 +26,12 @@ public sealed class ClusterLoadMonitor(IGrainFactory grains, IOptions<GatewayOpt
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogDebug(ex, "Could not read running batches; keeping the last reading");
+                LogReadFailed(ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken)); // cancelled at stop: a normal end for a BackgroundService
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read running batches; keeping the last reading")]
+    private partial void LogReadFailed(Exception exception);
 }

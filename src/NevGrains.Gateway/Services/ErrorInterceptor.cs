@@ -12,7 +12,7 @@ namespace NevGrains.Gateway.Services;
 /// Maps what goes wrong behind a call to a gRPC status a caller can act on; internals (stack traces, exception types) never
 /// leave the gateway. Invalid input names the field in the message and lists every issue in the <c>nevgrains-issues</c> trailer.
 /// </summary>
-public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
@@ -66,11 +66,11 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return new RpcException(new Status(context.Deadline < DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled"));
             case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Azure.RequestFailedException or IOException
                 or OrleansException:
-                logger.LogWarning(exception, "{Method}: the cluster or its storage is unavailable", context.Method);
+                LogUnavailable(exception, context.Method);
                 return new RpcException(new Status(StatusCode.Unavailable, "the cluster or its storage is unavailable; retry later"));
             default:
                 var id = Guid.NewGuid().ToString("N")[..12];
-                logger.LogError(exception, "{Method}: internal error {ErrorId}", context.Method, id);
+                LogInternal(exception, context.Method, id);
                 return new RpcException(new Status(StatusCode.Internal, $"internal error {id}"));
         }
     }
@@ -82,4 +82,10 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
 
     // gRPC metadata values are ASCII.
     private static string Ascii(string text) => new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').Take(4_000).ToArray());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method}: the cluster or its storage is unavailable")]
+    private partial void LogUnavailable(Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method}: internal error {ErrorId}")]
+    private partial void LogInternal(Exception exception, string method, string errorId);
 }

@@ -9,7 +9,7 @@ namespace NevGrains.Grains.Batches;
 /// the batch's reminder makes that call within a minute, and this service (on every silo) makes it within
 /// <see cref="BatchOptions.KeeperInterval"/>, so a batch resumes on the surviving silos seconds after its silo is declared dead.
 /// </summary>
-public sealed class BatchKeeper(IGrainFactory grains, IOptions<BatchOptions> options, ILogger<BatchKeeper> logger) : BackgroundService
+public sealed partial class BatchKeeper(IGrainFactory grains, IOptions<BatchOptions> options, ILogger<BatchKeeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,8 +31,11 @@ public sealed class BatchKeeper(IGrainFactory grains, IOptions<BatchOptions> opt
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // A silo that has just died still owns the grains until it is declared dead; the next round retries.
-                logger.LogDebug(ex, "Batch keeper round failed; retrying in {Interval}", interval);
+                LogRoundFailed(ex, interval);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch keeper round failed; retrying in {Interval}")]
+    private partial void LogRoundFailed(Exception exception, TimeSpan interval);
 }

@@ -10,7 +10,7 @@ namespace NevGrains.Grains.Cluster;
 /// unfinished chunks on the remaining silos (see <c>BatchKeeper</c>).
 /// </summary>
 [Orleans.Placement.RandomPlacement]
-public sealed class SiloControlGrain(
+public sealed partial class SiloControlGrain(
     ILocalSiloDetails silo,
     IHostApplicationLifetime lifetime,
     ILogger<SiloControlGrain> logger) : Grain, ISiloControlGrain
@@ -26,8 +26,7 @@ public sealed class SiloControlGrain(
         }
         var statistics = await GrainFactory.GetGrain<IManagementGrain>(0).GetRuntimeStatistics([silo.SiloAddress]);
         var activations = statistics.Length > 0 ? statistics[0].ActivationCount : 0;
-        logger.LogWarning("Drain requested by {Caller}: silo {Silo} ({Name}) is shutting down gracefully with {Activations} activations",
-            requestedBy, silo.SiloAddress, silo.Name, activations);
+        LogDrain(requestedBy, silo.SiloAddress, silo.Name, activations);
         // Answer first, then stop: StopApplication returns at once and the host shuts down in the background.
         _ = Task.Run(async () =>
         {
@@ -36,4 +35,7 @@ public sealed class SiloControlGrain(
         });
         return new DrainAccepted(silo.SiloAddress.ToString(), silo.Name, activations);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain requested by {Caller}: silo {Silo} ({Name}) is shutting down gracefully with {Activations} activations")]
+    private partial void LogDrain(string caller, SiloAddress silo, string name, int activations);
 }

@@ -8,7 +8,7 @@ namespace NevGrains.Grains.Data;
 /// Per silo: the compiled baseline of each dataset version in use, fetched once from its snapshot grain, and the current version,
 /// refreshed at most every <see cref="RefreshInterval"/> so queries do not all call the dataset grain.
 /// </summary>
-public sealed class BaselineCache(IGrainFactory grains, TimeProvider time, ILogger<BaselineCache> logger)
+public sealed partial class BaselineCache(IGrainFactory grains, TimeProvider time, ILogger<BaselineCache> logger)
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private const int MaxVersions = 4;
@@ -77,7 +77,7 @@ public sealed class BaselineCache(IGrainFactory grains, TimeProvider time, ILogg
         var dataset = await grains.GetGrain<IDatasetSnapshotGrain>(version).Get()
                       ?? throw new NotFoundException("dataset version", version);
         var compiled = await Task.Run(() => new CompiledBaseline(dataset));
-        logger.LogInformation("Compiled dataset {Version}: {Markets} markets, {Brands} brands", version, compiled.Markets.Length, compiled.Brands.Length);
+        LogCompiled(version, compiled.Markets.Length, compiled.Brands.Length);
         _lastUse[version] = time.GetTimestamp();
         Evict();
         return compiled;
@@ -95,4 +95,7 @@ public sealed class BaselineCache(IGrainFactory grains, TimeProvider time, ILogg
             _lastUse.TryRemove(oldest, out _);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compiled dataset {Version}: {Markets} markets, {Brands} brands")]
+    private partial void LogCompiled(string version, int markets, int brands);
 }

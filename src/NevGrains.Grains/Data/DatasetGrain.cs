@@ -9,7 +9,7 @@ namespace NevGrains.Grains.Data;
 /// version and validated against the whole dataset, written to the entity grain, then recorded as a new revision with a frozen
 /// snapshot. A first activation on empty storage seeds the shipped baseline.
 /// </summary>
-public sealed class DatasetGrain(
+public sealed partial class DatasetGrain(
     [PersistentState("dataset", StorageNames.Data)] IPersistentState<DatasetState> state,
     IGrainFactory grains,
     BaselineCache cache,
@@ -24,7 +24,7 @@ public sealed class DatasetGrain(
         if (!state.RecordExists || state.State.Manifest is null)
         {
             var initial = seed.Load();
-            logger.LogInformation("Seeding dataset {Version}", initial.Version);
+            LogSeeding(initial.Version);
             await Apply(initial, "seed", isImport: true);
             return;
         }
@@ -130,7 +130,7 @@ public sealed class DatasetGrain(
         await state.WriteStateAsync();
         _current = dataset;
         cache.Invalidate();
-        logger.LogInformation("Dataset is now {Version} (by {User})", version, updatedBy);
+        LogPublished(version, updatedBy);
     }
 
     private async Task<Dataset> Assemble()
@@ -146,7 +146,7 @@ public sealed class DatasetGrain(
         if (drifted)
         {
             // An entity was written but the revision that records it was not (a crash in between): record it now.
-            logger.LogWarning("Entity versions drifted from the dataset record; publishing a new revision");
+            LogDrifted();
             state.State.MarketVersions = markets.ToImmutableDictionary(m => m.Market.Id, m => m.Version);
             state.State.BrandVersions = brands.ToImmutableDictionary(b => b.Brand.Id, b => b.Version);
             await Publish(dataset, "recovery");
@@ -177,4 +177,13 @@ public sealed class DatasetGrain(
 
     private DatasetInfo Info() => new(state.State.Version, state.State.BaseVersion, state.State.Revision,
         state.State.MarketVersions, state.State.BrandVersions, state.State.UpdatedAt, state.State.UpdatedBy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeding dataset {Version}")]
+    private partial void LogSeeding(string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dataset is now {Version} (by {User})")]
+    private partial void LogPublished(string version, string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Entity versions drifted from the dataset record; publishing a new revision")]
+    private partial void LogDrifted();
 }

@@ -94,7 +94,7 @@ public sealed class CompiledBaseline
     public int YearIndex(int year) => year - BaseYear;
 
     /// <summary>Duty plans of the baseline's own rules, shared by every scenario without tariff or plant levers.</summary>
-    public TariffBook BaseTariffs => _baseTariffs ??= new TariffBook(this, [], Plants, ModelParameters.Default[ParameterId.OriginLocalContent]);
+    internal TariffBook BaseTariffs => _baseTariffs ??= new TariffBook(this, [], Plants, ModelParameters.Default[ParameterId.OriginLocalContent]);
 
     private TariffBook? _baseTariffs;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, double), MarketInputs[]> _baseInputs = new();

@@ -5,13 +5,13 @@ using NevGrains.Model.Scenarios;
 namespace NevGrains.Model.Engine;
 
 /// <summary>One way a group may charge a car: the waterfall picks the first that applies (threshold met; inside its quota).</summary>
-public readonly record struct DutyCandidate(double Rate, double MinPerUnit, double Threshold, int QuotaKey, double MinImportPrice);
+internal readonly record struct DutyCandidate(double Rate, double MinPerUnit, double Threshold, int QuotaKey, double MinImportPrice);
 
 /// <summary>
 /// What a route (brand, plant, market, powertrain) pays in one year: for each quarter, rule groups that stack, each an ordered
 /// list of alternatives. Quarter sampling makes a rule that starts mid-year count for the part of the year it applies.
 /// </summary>
-public sealed class DutyPlan
+internal sealed class DutyPlan
 {
     public static readonly DutyPlan Free = new([], [], [0, 0, 0, 0]);
 
@@ -70,7 +70,7 @@ public sealed class DutyPlan
 }
 
 /// <summary>A yearly quota shared by every route that may use it: in units, or in customs value converted at the routes' average value.</summary>
-public sealed record QuotaInfo(int Key, string Name, double UnitsPerYear, double ValueUsdPerYear, DateOnly From, DateOnly? To)
+internal sealed record QuotaInfo(int Key, string Name, double UnitsPerYear, double ValueUsdPerYear, DateOnly From, DateOnly? To)
 {
     public double ShareOfYear(int year) => YearDates.ShareOfYear(year, From, To);
 }
@@ -79,7 +79,7 @@ public sealed record QuotaInfo(int Key, string Name, double UnitsPerYear, double
 /// Builds duty plans from the tariff schedules and a scenario's tariff levers. One instance per scenario (the base one is cached
 /// with the compiled baseline); plans are computed on first use and kept.
 /// </summary>
-public sealed class TariffBook
+internal sealed class TariffBook
 {
     private readonly CompiledBaseline _compiled;
     private readonly ImmutableArray<Lever> _levers;
