@@ -33,6 +33,10 @@ public interface IDatasetSnapshotGrain : IGrainWithStringKey
     [ReadOnly, Alias("get")]
     Task<Dataset?> Get();
 
-    [Alias("put")]
-    Task Put(Dataset dataset);
+    /// <summary>
+    /// Stores the version's content once it is durable; false when the version already holds a dataset (written by an earlier
+    /// publish that did not complete), so the publisher takes the next number instead of reusing this one.
+    /// </summary>
+    [Alias("put-once")]
+    Task<bool> Put(Dataset dataset);
 }

@@ -20,6 +20,9 @@ public sealed class DatasetState
     [Id(10)] public string UpdatedBy { get; set; } = "";
 
     public string Version => $"{BaseVersion}+r{Revision}";
+
+    /// <summary>A copy to put back if a publish fails (every member is immutable).</summary>
+    public DatasetState Copy() => (DatasetState)MemberwiseClone();
 }
 
 /// <summary>A market grain's persisted state.</summary>

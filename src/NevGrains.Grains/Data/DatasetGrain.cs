@@ -17,7 +17,12 @@ public sealed partial class DatasetGrain(
     TimeProvider time,
     ILogger<DatasetGrain> logger) : Grain, IDatasetGrain
 {
+    private const int MaxSkippedRevisions = 1_000;
+
     private Dataset? _current;
+
+    /// <summary>A publish failed after an entity was written: rebuild the current dataset from storage before the next change.</summary>
+    private bool _drifted;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +41,7 @@ public sealed partial class DatasetGrain(
     public async Task<EntityVersion> UpdateMarket(MarketData market, long expectedVersion, string updatedBy)
     {
         ArgumentNullException.ThrowIfNull(market);
+        await Reconcile();
         var current = state.State.MarketVersions.GetValueOrDefault(market.Id);
         if (current == 0)
         {
@@ -48,14 +54,14 @@ public sealed partial class DatasetGrain(
         var candidate = _current!.WithMarket(market);
         Validate(candidate);
         var written = await grains.GetGrain<IMarketGrain>(market.Id).Write(market, expectedVersion, updatedBy);
-        state.State.MarketVersions = state.State.MarketVersions.SetItem(market.Id, written.Version);
-        await Publish(candidate, updatedBy);
+        await Publish(candidate, updatedBy, s => s.MarketVersions = s.MarketVersions.SetItem(market.Id, written.Version));
         return new EntityVersion($"market {market.Id}", written.Version, state.State.Version);
     }
 
     public async Task<EntityVersion> UpdateBrand(BrandData brand, long expectedVersion, string updatedBy)
     {
         ArgumentNullException.ThrowIfNull(brand);
+        await Reconcile();
         var current = state.State.BrandVersions.GetValueOrDefault(brand.Id);
         if (current == 0)
         {
@@ -68,8 +74,7 @@ public sealed partial class DatasetGrain(
         var candidate = _current!.WithBrand(brand);
         Validate(candidate);
         var written = await grains.GetGrain<IBrandGrain>(brand.Id).Write(brand, expectedVersion, updatedBy);
-        state.State.BrandVersions = state.State.BrandVersions.SetItem(brand.Id, written.Version);
-        await Publish(candidate, updatedBy);
+        await Publish(candidate, updatedBy, s => s.BrandVersions = s.BrandVersions.SetItem(brand.Id, written.Version));
         return new EntityVersion($"brand {brand.Id}", written.Version, state.State.Version);
     }
 
@@ -77,6 +82,7 @@ public sealed partial class DatasetGrain(
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Validate(dataset);
+        await Reconcile();
         await Apply(dataset, updatedBy, isImport: true);
         return Info();
     }
@@ -96,41 +102,75 @@ public sealed partial class DatasetGrain(
             var existing = await VersionOrZero(() => grain.Get(), s => s.Version);
             return (b.Id, (await grain.Write(b, existing, updatedBy)).Version);
         }));
-        state.State.Manifest = dataset.Manifest;
-        state.State.Sources = dataset.Sources;
-        state.State.Competitors = dataset.Competitors;
-        state.State.Tariffs = dataset.Tariffs;
-        state.State.Freight = dataset.Freight;
-        state.State.MarketVersions = markets.ToImmutableDictionary(m => m.Id, m => m.Version);
-        state.State.BrandVersions = brands.ToImmutableDictionary(b => b.Id, b => b.Version);
-        if (isImport && state.State.BaseVersion != dataset.Manifest.DatasetVersion)
+        var newBase = isImport && state.State.BaseVersion != dataset.Manifest.DatasetVersion;
+        var exists = state.RecordExists;
+        await Publish(dataset, updatedBy, s =>
         {
-            state.State.BaseVersion = dataset.Manifest.DatasetVersion;
-            state.State.Revision = state.RecordExists ? state.State.Revision + 1 : 0;
-            await Publish(dataset, updatedBy, bumpRevision: false);
-        }
-        else
-        {
-            await Publish(dataset, updatedBy);
-        }
+            s.Manifest = dataset.Manifest;
+            s.Sources = dataset.Sources;
+            s.Competitors = dataset.Competitors;
+            s.Tariffs = dataset.Tariffs;
+            s.Freight = dataset.Freight;
+            s.MarketVersions = markets.ToImmutableDictionary(m => m.Id, m => m.Version);
+            s.BrandVersions = brands.ToImmutableDictionary(b => b.Id, b => b.Version);
+            if (newBase)
+            {
+                s.BaseVersion = dataset.Manifest.DatasetVersion;
+                s.Revision = exists ? s.Revision + 1 : 0;
+            }
+        }, bumpRevision: !newBase);
     }
 
-    /// <summary>Freezes the candidate as the next version, then persists the grain state that points to it.</summary>
-    private async Task Publish(Dataset dataset, string updatedBy, bool bumpRevision = true)
+    /// <summary>
+    /// Records <paramref name="dataset"/> as the next version: applies <paramref name="change"/> to the record, freezes a snapshot
+    /// under a version number no earlier publish used, then persists the record. Nothing in memory changes unless all of it is
+    /// stored: on a failure the record is put back and reloaded, and the next change first rebuilds the dataset from storage.
+    /// </summary>
+    private async Task Publish(Dataset dataset, string updatedBy, Action<DatasetState> change, bool bumpRevision = true)
     {
-        if (bumpRevision)
+        var backup = state.State.Copy();
+        try
         {
-            state.State.Revision++;
+            var s = state.State;
+            change(s);
+            if (bumpRevision)
+            {
+                s.Revision++;
+            }
+            s.UpdatedAt = time.GetUtcNow();
+            s.UpdatedBy = updatedBy;
+            for (var skipped = 0; !await grains.GetGrain<IDatasetSnapshotGrain>(s.Version).Put(Frozen(dataset, s.Version)); skipped++)
+            {
+                if (skipped >= MaxSkippedRevisions)
+                {
+                    throw new InvalidOperationException($"{MaxSkippedRevisions} revisions after {backup.Version} already hold snapshots");
+                }
+                s.Revision++; // an earlier publish stored this number's snapshot but not the record: never reuse it
+            }
+            await state.WriteStateAsync();
         }
-        state.State.UpdatedAt = time.GetUtcNow();
-        state.State.UpdatedBy = updatedBy;
-        var version = state.State.Version;
-        var frozen = dataset with { Manifest = dataset.Manifest with { DatasetVersion = version } };
-        await grains.GetGrain<IDatasetSnapshotGrain>(version).Put(frozen);
-        await state.WriteStateAsync();
+        catch
+        {
+            state.State = backup;
+            await StorageReload.TryReload(state);
+            _drifted = true;
+            throw;
+        }
         _current = dataset;
         cache.Invalidate();
-        LogPublished(version, updatedBy);
+        LogPublished(state.State.Version, updatedBy);
+    }
+
+    private static Dataset Frozen(Dataset dataset, string version) => dataset with { Manifest = dataset.Manifest with { DatasetVersion = version } };
+
+    /// <summary>After a failed publish: the current dataset as storage has it (entities included), republished if they drifted.</summary>
+    private async Task Reconcile()
+    {
+        if (_drifted)
+        {
+            _current = await Assemble();
+            _drifted = false;
+        }
     }
 
     private async Task<Dataset> Assemble()
@@ -147,9 +187,11 @@ public sealed partial class DatasetGrain(
         {
             // An entity was written but the revision that records it was not (a crash in between): record it now.
             LogDrifted();
-            state.State.MarketVersions = markets.ToImmutableDictionary(m => m.Market.Id, m => m.Version);
-            state.State.BrandVersions = brands.ToImmutableDictionary(b => b.Brand.Id, b => b.Version);
-            await Publish(dataset, "recovery");
+            await Publish(dataset, "recovery", s =>
+            {
+                s.MarketVersions = markets.ToImmutableDictionary(m => m.Market.Id, m => m.Version);
+                s.BrandVersions = brands.ToImmutableDictionary(b => b.Brand.Id, b => b.Version);
+            });
         }
         return dataset;
     }

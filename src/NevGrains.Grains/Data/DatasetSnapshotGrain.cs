@@ -9,13 +9,23 @@ public sealed class DatasetSnapshotGrain(
 {
     public Task<Dataset?> Get() => Task.FromResult(state.State.Dataset);
 
-    public async Task Put(Dataset dataset)
+    public async Task<bool> Put(Dataset dataset)
     {
         if (state.State.Dataset is not null)
         {
-            return; // versions are immutable; a retried publish writes nothing new
+            return false; // versions are immutable: never overwritten, never reused with other content
         }
         state.State.Dataset = dataset;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Dataset = null; // not stored: nobody may read it from this activation
+            await StorageReload.TryReload(state);
+            throw;
+        }
+        return true;
     }
 }

@@ -23,8 +23,8 @@ public sealed class SharedMemoryGrainStorage(string name, Serializer serializer,
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        store.ThrowIfFailing();
         var key = Key(stateName, grainId);
+        store.ThrowIfFailing(key);
         var etag = Guid.NewGuid().ToString("N");
         var data = serializer.SerializeToArray(grainState.State);
         lock (store.Rows)
@@ -62,9 +62,12 @@ public sealed class SharedMemoryStore
     /// <summary>When set, writes fail as if storage were unreachable.</summary>
     public volatile bool Failing;
 
-    public void ThrowIfFailing()
+    /// <summary>When set, the writes whose row key (<c>provider|state|grain</c>) it accepts fail as if storage were unreachable.</summary>
+    public volatile Func<string, bool>? FailingWrites;
+
+    public void ThrowIfFailing(string key = "")
     {
-        if (Failing)
+        if (Failing || FailingWrites?.Invoke(key) == true)
         {
             throw new IOException("storage is unavailable (test)");
         }
