@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using NevGrains.Contracts;
 using NevGrains.Gateway.Hosting;
@@ -6,7 +7,7 @@ using NevGrains.Model.Scenarios;
 
 namespace NevGrains.Gateway.Services;
 
-internal static class CallerContext
+internal static partial class CallerContext
 {
     /// <summary>The authenticated caller's name (limits and batch ownership are per caller).</summary>
     public static string CallerName(this ServerCallContext context) =>
@@ -33,5 +34,20 @@ internal static class CallerContext
         }
     }
 
-    public static string? Version(string version) => string.IsNullOrEmpty(version) ? null : version;
+    /// <summary>A requested dataset version (null when unset: the current one), checked for shape so a bad one is refused here.</summary>
+    public static string? Version(string version)
+    {
+        if (string.IsNullOrEmpty(version))
+        {
+            return null;
+        }
+        if (!VersionPattern().IsMatch(version))
+        {
+            throw Require.Invalid("datasetVersion", $"'{Require.Truncate(version)}' is not a dataset version (like 2025.2.0+r3; letters, digits and . + - _, up to 100)");
+        }
+        return version;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,99}$")]
+    private static partial Regex VersionPattern();
 }

@@ -21,9 +21,14 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             return await continuation(request, context);
         }
+        catch (RpcException ex) when (ex.Status.Detail.Length > MaxDetail)
+        {
+            throw new RpcException(new Status(ex.StatusCode, Bounded(ex.Status.Detail)), ex.Trailers);
+        }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Map(ex, context);
+            var mapped = Map(ex, context);
+            throw new RpcException(new Status(mapped.StatusCode, Bounded(mapped.Status.Detail)), mapped.Trailers);
         }
     }
 
@@ -34,9 +39,14 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             await continuation(request, responseStream, context);
         }
+        catch (RpcException ex) when (ex.Status.Detail.Length > MaxDetail)
+        {
+            throw new RpcException(new Status(ex.StatusCode, Bounded(ex.Status.Detail)), ex.Trailers);
+        }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Map(ex, context);
+            var mapped = Map(ex, context);
+            throw new RpcException(new Status(mapped.StatusCode, Bounded(mapped.Status.Detail)), mapped.Trailers);
         }
     }
 
@@ -79,6 +89,11 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         invalid.Issues.Length == 1
             ? $"{invalid.Issues[0].Field}: {invalid.Issues[0].Message}"
             : $"{invalid.Issues[0].Field}: {invalid.Issues[0].Message} (and {invalid.Issues.Length - 1} more issue(s))";
+
+    /// <summary>Longest status message: a request value echoed in full (a megabyte id) would break the response headers.</summary>
+    private const int MaxDetail = 1_000;
+
+    private static string Bounded(string detail) => detail.Length <= MaxDetail ? detail : detail[..MaxDetail] + "... (truncated)";
 
     // gRPC metadata values are ASCII.
     private static string Ascii(string text) => new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').Take(4_000).ToArray());

@@ -23,5 +23,5 @@ internal static partial class Require
 
     public static ScenarioException Invalid(string field, string message) => new([new ScenarioIssue(field, message)]);
 
-    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
+    public static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
 }

@@ -16,8 +16,9 @@ public sealed class ScenarioApi(IGrainFactory grains, GatewayMetrics metrics) : 
     public override async Task<RunScenarioResponse> RunScenario(RunScenarioRequest request, ServerCallContext context)
     {
         var scenario = RequestMapper.Scenario(request.Scenario);
+        var version = CallerContext.Version(request.DatasetVersion);
         var result = await CallerContext.At("scenario",
-            () => Worker.Run(scenario, CallerContext.Version(request.DatasetVersion), RequestMapper.Filter(request.Filter), context.CancellationToken));
+            () => Worker.Run(scenario, version, RequestMapper.Filter(request.Filter), context.CancellationToken));
         metrics.Evaluated("run");
         return new RunScenarioResponse { Result = ResponseMapper.Result(result) };
     }
@@ -26,8 +27,9 @@ public sealed class ScenarioApi(IGrainFactory grains, GatewayMetrics metrics) : 
     public override async Task<CompareScenarioResponse> CompareScenario(CompareScenarioRequest request, ServerCallContext context)
     {
         var scenario = RequestMapper.Scenario(request.Scenario);
+        var version = CallerContext.Version(request.DatasetVersion);
         var comparison = await CallerContext.At("scenario",
-            () => Worker.Compare(scenario, CallerContext.Version(request.DatasetVersion), RequestMapper.Filter(request.Filter), context.CancellationToken));
+            () => Worker.Compare(scenario, version, RequestMapper.Filter(request.Filter), context.CancellationToken));
         metrics.Evaluated("compare");
         return ResponseMapper.Comparison(comparison);
     }
@@ -36,8 +38,9 @@ public sealed class ScenarioApi(IGrainFactory grains, GatewayMetrics metrics) : 
     public override async Task<ExplainScenarioResponse> ExplainScenario(ExplainScenarioRequest request, ServerCallContext context)
     {
         var scenario = RequestMapper.Scenario(request.Scenario);
+        var version = CallerContext.Version(request.DatasetVersion);
         var explanation = await CallerContext.At("scenario", () => Worker.Explain(scenario, ResponseMapper.Metric(request.Metric),
-            CallerContext.Version(request.DatasetVersion), RequestMapper.Filter(request.Filter), context.CancellationToken));
+            version, RequestMapper.Filter(request.Filter), context.CancellationToken));
         metrics.Evaluated("explain");
         return ResponseMapper.Explanation(explanation);
     }
@@ -47,8 +50,9 @@ public sealed class ScenarioApi(IGrainFactory grains, GatewayMetrics metrics) : 
     {
         Require.Id(request.Market, "market");
         var scenario = request.Scenario is null ? Model.Scenarios.Scenario.Base() : RequestMapper.Scenario(request.Scenario);
+        var version = CallerContext.Version(request.DatasetVersion);
         var projection = await CallerContext.At("scenario",
-            () => Worker.ProjectMarket(request.Market, scenario, CallerContext.Version(request.DatasetVersion), context.CancellationToken));
+            () => Worker.ProjectMarket(request.Market, scenario, version, context.CancellationToken));
         metrics.Evaluated("market");
         return ResponseMapper.Market(projection);
     }
@@ -58,8 +62,9 @@ public sealed class ScenarioApi(IGrainFactory grains, GatewayMetrics metrics) : 
     {
         Require.Id(request.Brand, "brand");
         var scenario = request.Scenario is null ? Model.Scenarios.Scenario.Base() : RequestMapper.Scenario(request.Scenario);
+        var version = CallerContext.Version(request.DatasetVersion);
         var report = await CallerContext.At("scenario",
-            () => Worker.ReportBrand(request.Brand, scenario, CallerContext.Version(request.DatasetVersion), context.CancellationToken));
+            () => Worker.ReportBrand(request.Brand, scenario, version, context.CancellationToken));
         metrics.Evaluated("brand");
         return ResponseMapper.Brand(report);
     }

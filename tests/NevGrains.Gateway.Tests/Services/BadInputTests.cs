@@ -59,6 +59,39 @@ public sealed class BadInputTests(GatewayFixture gateway)
         Assert.Contains("scenario.levers[0].tariff.rate", issues, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("2025.2.0+r0; drop")]
+    [InlineData(null)] // half a megabyte (under the test gateway's 1 MiB message limit): echoed in full it would break the response headers
+    public async Task A_malformed_dataset_version_is_named_and_the_answer_stays_small(string? version)
+    {
+        version ??= new string('v', 1 << 19);
+
+        var error = await RpcAssert.Fails(StatusCode.InvalidArgument, () => scenarios.RunScenarioAsync(
+            new RunScenarioRequest { Scenario = Requests.EuTariff(0.1), DatasetVersion = version }).ResponseAsync);
+
+        Assert.StartsWith("datasetVersion:", error.Status.Detail, StringComparison.Ordinal);
+        Assert.True(error.Status.Detail.Length <= 1_100, $"{error.Status.Detail.Length} characters");
+        await StillServing();
+    }
+
+    [Fact]
+    public async Task An_id_of_half_a_megabyte_gets_a_bounded_message()
+    {
+        var brand = new string('b', 1 << 19);
+
+        var error = await RpcAssert.Fails(StatusCode.NotFound, () => gateway.Catalog().GetBrandAsync(new GetBrandRequest { Id = "zz" }).ResponseAsync);
+        var huge = await Assert.ThrowsAnyAsync<RpcException>(() => scenarios.RunScenarioAsync(new RunScenarioRequest
+        {
+            Scenario = new Scenario { Name = "x", Levers = { new Lever { Price = new PriceLever { Brand = brand, Change = -0.1, FromYear = 2027 } } } },
+        }).ResponseAsync);
+
+        Assert.Contains("zz", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, huge.StatusCode);
+        Assert.True(huge.Status.Detail.Length <= 1_100, $"{huge.Status.Detail.Length} characters");
+        await StillServing();
+    }
+
     [Fact]
     public async Task A_missing_scenario_is_named()
     {
