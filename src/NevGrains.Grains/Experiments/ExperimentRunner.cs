@@ -44,6 +44,10 @@ internal static class ExperimentRunner
     public static async Task<ImmutableArray<ItemResult>> Evaluate(IGrainFactory grains, ExperimentWork work, int lanes, CancellationToken cancellationToken)
     {
         var count = work.ItemCount;
+        if (count <= 0)
+        {
+            return [];
+        }
         var perSlice = Math.Max(1, RunsPerSlice / work.RunsPerItem);
         var sliceSize = (int)Math.Clamp((count + lanes - 1) / Math.Max(1, lanes), 1, perSlice);
         var slices = (int)((count + sliceSize - 1) / sliceSize);
