@@ -45,18 +45,17 @@ internal static class BaseYearCalibration
             }
         }
 
-        // Routes, duties and the history allocation; tariff quotas settle over a few passes.
-        for (var pass = 0; pass < 3; pass++)
+        // Routes, duties and the history allocation; tariff quotas settle over a few passes (the last pass uses the settled fills).
+        for (var pass = 0; ; pass++)
         {
             RouteCosts.Compute(run, 0);
             AllocateHistory(run);
-            if (!run.Quotas.Any || run.Quotas.Update(run.AllCells, (cell, r) => cell.Units[r], step: 1) < ModelConstants.QuotaFillTolerance)
+            if (!run.Quotas.Any || pass == 3
+                || run.Quotas.Update(run.AllCells, (cell, r) => cell.Units[r], step: 1) < ModelConstants.QuotaFillTolerance)
             {
                 break;
             }
         }
-        RouteCosts.Compute(run, 0);
-        AllocateHistory(run);
 
         var c = run.Coefficients;
         foreach (var network in run.Networks)

@@ -94,7 +94,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
             var tau = stages[stage];
             var last = stage == stages.Length - 1;
             var tolerance = last ? _c.Tolerance : Math.Max(_c.Tolerance, ModelConstants.StageTolerance);
-            var merit = Evaluate(y, tau);
+            var merit = stage == 0 ? Merit() : Evaluate(y, tau); // stage 0 was evaluated at these rents just above
             while (true)
             {
                 residual = MaxResidual();
@@ -183,10 +183,9 @@ internal sealed class ScarcityEquilibrium(RunState run)
                 iterations++;
                 var previousRent = constraint.Rent;
                 constraint.Rent = 0;
-                Evaluate(y, tau);
+                merit = Evaluate(y, tau);
                 if (constraint.Load <= constraint.Capacity)
                 {
-                    merit = Evaluate(y, tau);
                     continue;
                 }
                 // Bracket: double the rent until the load fits (scarce enough supply may need rents far above any cost), then bisect.
@@ -242,7 +241,6 @@ internal sealed class ScarcityEquilibrium(RunState run)
             ConsumerPrices.Compute(run, market, y);
             NestedLogit.Demand(market, y, _c);
         }
-        var merit = 0.0;
         foreach (var network in run.Networks)
         {
             foreach (var constraint in network.Constraints)
@@ -263,6 +261,16 @@ internal sealed class ScarcityEquilibrium(RunState run)
                     }
                 }
             }
+        }
+        return Merit();
+    }
+
+    /// <summary>The merit of the current loads and rents: the sum of squared (scaled) complementarity residuals.</summary>
+    private double Merit()
+    {
+        var merit = 0.0;
+        foreach (var network in run.Networks)
+        {
             foreach (var constraint in network.Constraints)
             {
                 var r = Residual(constraint);
@@ -539,7 +547,6 @@ internal sealed class ScarcityEquilibrium(RunState run)
         }
         foreach (var market in run.Markets)
         {
-            var changed = false;
             for (var b = 0; b < run.Brands; b++)
             {
                 for (var k = 0; k < Powertrains.Count; k++)
@@ -560,17 +567,12 @@ internal sealed class ScarcityEquilibrium(RunState run)
                     }
                     var clearing = market.ConsumerPrice[b, k];
                     market.NetPrice[b, k] = cap;
-                    changed = true;
                     ConsumerPrices.Compute(run, market, y);
                     var charged = market.ConsumerPrice[b, k];
                     // Within-nest response of the brand's demand to its own price: D ∝ P^(α/λ).
                     cell.Queued = cell.Supplied * (Math.Pow(Math.Max(charged, 1) / Math.Max(clearing, 1), _c.Alpha[k] / _c.Lambda) - 1);
                     cell.CappedRent = maxRent;
                 }
-            }
-            if (changed)
-            {
-                ConsumerPrices.Compute(run, market, y);
             }
         }
     }

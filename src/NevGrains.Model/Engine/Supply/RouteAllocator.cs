@@ -54,26 +54,20 @@ internal static class RouteAllocator
                 return Result(problem, workspace, mu, 0, true);
             }
         }
+        // Some constraint is priced from here on (with none, the shortcut above has returned).
         var iterations = 0;
-        var converged = n == 0;
-        if (n > 0)
+        bool converged;
+        while (true)
         {
-            while (true)
+            var last = tau <= FinalSmoothingUsd * 1.0000001;
+            var (stageIterations, stageConverged) = Ascend(problem, workspace, mu, scale, tau, last ? Tolerance : IntermediateTolerance);
+            iterations += stageIterations;
+            if (last)
             {
-                var last = tau <= FinalSmoothingUsd * 1.0000001;
-                var (stageIterations, stageConverged) = Ascend(problem, workspace, mu, scale, tau, last ? Tolerance : IntermediateTolerance);
-                iterations += stageIterations;
-                if (last)
-                {
-                    converged = stageConverged;
-                    break;
-                }
-                tau = Math.Max(FinalSmoothingUsd, tau / StageFactor);
+                converged = stageConverged;
+                break;
             }
-        }
-        else
-        {
-            tau = FinalSmoothingUsd;
+            tau = Math.Max(FinalSmoothingUsd, tau / StageFactor);
         }
 
         workspace.Evaluate(mu, tau, withHessian: false);

@@ -4,22 +4,10 @@ using NevGrains.Model.Scenarios;
 
 namespace NevGrains.Model.Engine.Supply;
 
-/// <summary>What a supply constraint limits (docs/model.md, section 6.1).</summary>
-internal enum ConstraintKind
-{
-    /// <summary>A plant's yearly capacity.</summary>
-    Plant,
-    /// <summary>An export-licence cap on a brand's China-built cars to some markets.</summary>
-    ExportCap,
-    /// <summary>A local-production offset rule: imports × ratio ≤ cars built in the country.</summary>
-    Offset,
-}
-
 /// <summary>One linear constraint of a brand's supply in one year, with its scarcity rent (shadow price, USD per unit).</summary>
-internal sealed class SupplyConstraint(ConstraintKind kind, string key, double capacity)
+internal sealed class SupplyConstraint(string key, double capacity)
 {
-    public ConstraintKind Kind { get; } = kind;
-    /// <summary>Identifies the constraint across years, so a year's solve starts from last year's rent.</summary>
+    /// <summary>Identifies the constraint (and its kind: <c>plant:</c>, <c>cap:</c>, <c>offset:</c>) across years, so a year's solve starts from last year's rent.</summary>
     public string Key { get; } = key;
     public double Capacity { get; } = capacity;
     /// <summary>The size residuals are measured against: the capacity, or the demand that can load it.</summary>
@@ -55,7 +43,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
                 cell.Available[r] = capacity > 0 || (baseYear && plant.IsInChina);
                 if (cell.Available[r] && !(baseYear && plant.IsInChina) && !plantConstraint.ContainsKey(plant.Index))
                 {
-                    plantConstraint[plant.Index] = Add(new SupplyConstraint(ConstraintKind.Plant, $"plant:{plant.Id}", capacity));
+                    plantConstraint[plant.Index] = Add(new SupplyConstraint($"plant:{plant.Id}", capacity));
                 }
             }
         }
@@ -76,7 +64,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
                     continue;
                 }
                 // In force for part of the year, the cap limits that part's exports (share x exports) at its yearly rate.
-                var index = Add(new SupplyConstraint(ConstraintKind.ExportCap, $"cap:{i}", cap * share));
+                var index = Add(new SupplyConstraint($"cap:{i}", cap * share));
                 caps.Add((index, lever, share));
             }
         }
@@ -104,7 +92,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
                 }
                 if (ratio > 0 && Cells.Any(c => c.Market == market.Index))
                 {
-                    offsets.Add((Add(new SupplyConstraint(ConstraintKind.Offset, $"offset:{market.Id}", 0)), market, ratio, powertrains));
+                    offsets.Add((Add(new SupplyConstraint($"offset:{market.Id}", 0)), market, ratio, powertrains));
                 }
             }
         }
@@ -182,8 +170,8 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
         return problem.Freeze();
     }
 
-    /// <summary>Writes an allocation back to the cells: units per route, and as unmet what it left unserved plus <paramref name="rationed"/>.</summary>
-    public void Apply(AllocationResult result, Func<RouteCell, int, bool> usable, Func<RouteCell, double>? rationed = null)
+    /// <summary>Writes an allocation back to the cells: units per route, and as unmet what it left unserved.</summary>
+    public void Apply(AllocationResult result, Func<RouteCell, int, bool> usable)
     {
         var route = 0;
         for (var c = 0; c < Cells.Count; c++)
@@ -197,7 +185,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
                     cell.Units[r] = result.RouteUnits[route++];
                 }
             }
-            cell.Unmet = result.Unserved[c] + (rationed?.Invoke(cell) ?? 0);
+            cell.Unmet = result.Unserved[c];
         }
     }
 }
