@@ -30,7 +30,7 @@ internal static partial class CallerContext
         }
         catch (ScenarioException ex)
         {
-            throw new ScenarioException([.. ex.Issues.Select(i => i with { Field = i.Field.Length == 0 ? path : $"{path}.{i.Field}" })]);
+            throw new ScenarioException([.. ex.Issues.Select(i => i.Under(path))]);
         }
     }
 

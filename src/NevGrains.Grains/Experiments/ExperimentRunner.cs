@@ -23,7 +23,7 @@ internal static class ExperimentRunner
         var issues = ExperimentItems.Validate(work, compiled);
         if (issues.Count > 0)
         {
-            throw new ScenarioException([.. issues.Select(i => i with { Field = Join(path, i.Field) })]);
+            throw new ScenarioException([.. issues.Select(i => i.Under(path))]);
         }
     }
 
@@ -67,7 +67,4 @@ internal static class ExperimentRunner
         });
         return [.. results.SelectMany(r => r)];
     }
-
-    private static string Join(string path, string field) =>
-        path.Length == 0 ? field : field.Length == 0 ? path : $"{path}.{field}";
 }

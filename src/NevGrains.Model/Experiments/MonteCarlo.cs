@@ -90,7 +90,7 @@ public static class MonteCarlo
     /// <summary>Checks a spec; returns problems by field (empty when valid).</summary>
     public static IReadOnlyList<ScenarioIssue> Validate(MonteCarloSpec spec, CompiledBaseline compiled)
     {
-        var issues = ScenarioValidator.Validate(spec.Scenario, compiled).Select(i => i with { Field = "scenario." + i.Field }).ToList();
+        var issues = ScenarioValidator.Validate(spec.Scenario, compiled).Select(i => i.Under("scenario")).ToList();
         if (spec.Draws is < 1 or > MaxDraws)
         {
             issues.Add(new ScenarioIssue("draws", $"{spec.Draws} is outside 1..{MaxDraws}"));

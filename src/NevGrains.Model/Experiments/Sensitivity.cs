@@ -49,7 +49,7 @@ public static class Sensitivity
 {
     public static IReadOnlyList<ScenarioIssue> Validate(SensitivitySpec spec, CompiledBaseline compiled)
     {
-        var issues = ScenarioValidator.Validate(spec.Scenario, compiled).Select(i => i with { Field = "scenario." + i.Field }).ToList();
+        var issues = ScenarioValidator.Validate(spec.Scenario, compiled).Select(i => i.Under("scenario")).ToList();
         ExperimentChecks.Metrics(spec.Metric is null ? [] : [spec.Metric], compiled, ScenarioValidator.HorizonOf(spec.Scenario, compiled), issues);
         foreach (var name in spec.Parameters.IsDefault ? [] : spec.Parameters)
         {

@@ -60,7 +60,7 @@ public static class Sweep
 
     public static IReadOnlyList<ScenarioIssue> Validate(SweepSpec spec, CompiledBaseline compiled)
     {
-        var issues = ScenarioValidator.Validate(spec.Scenario, compiled).Select(i => i with { Field = "scenario." + i.Field }).ToList();
+        var issues = ScenarioValidator.Validate(spec.Scenario, compiled).Select(i => i.Under("scenario")).ToList();
         ExperimentChecks.Metrics(spec.Metrics, compiled, ScenarioValidator.HorizonOf(spec.Scenario, compiled), issues);
         if (spec.Axes.IsDefaultOrEmpty)
         {

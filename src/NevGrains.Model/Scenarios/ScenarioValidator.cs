@@ -5,10 +5,14 @@ using NevGrains.Model.Parameters;
 
 namespace NevGrains.Model.Scenarios;
 
-/// <summary>One problem with a scenario, by field path (e.g. <c>levers[2].rate</c>).</summary>
+/// <summary>One problem with a scenario, by field path (e.g. <c>levers[2].tariff.rate</c>).</summary>
 [GenerateSerializer, Immutable, Alias("nev.ScenarioIssue")]
 public sealed record ScenarioIssue([property: Id(0)] string Field, [property: Id(1)] string Message)
 {
+    /// <summary>The same issue seen from the value that holds this one at <paramref name="path"/> (<c>scenario</c>, <c>scenarios[3]</c>).</summary>
+    public ScenarioIssue Under(string path) =>
+        path.Length == 0 ? this : this with { Field = Field.Length == 0 ? path : $"{path}.{Field}" };
+
     public override string ToString() => $"{Field}: {Message}";
 }
 
