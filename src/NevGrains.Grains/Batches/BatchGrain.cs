@@ -52,9 +52,10 @@ public sealed partial class BatchGrain(
         {
             return Owned(caller);
         }
-        if (spec.ItemCount > caller.Limits.MaxBatchItems)
+        var total = spec.ItemCount;
+        if (total > caller.Limits.MaxBatchItems)
         {
-            throw new CallerLimitExceededException($"{spec.ItemCount} items; at most {caller.Limits.MaxBatchItems} in one batch");
+            throw new CallerLimitExceededException($"{total} items; at most {caller.Limits.MaxBatchItems} in one batch");
         }
         var running = await Registry.Running();
         if (running.Count(b => b.Owner == caller.Name) >= caller.Limits.MaxConcurrentBatches)
@@ -64,7 +65,6 @@ public sealed partial class BatchGrain(
         var compiled = await cache.Get(spec.DatasetVersion);
         Validate(spec, compiled);
 
-        var total = spec.ItemCount;
         var chunkSize = spec.ChunkSize > 0 ? spec.ChunkSize : BatchSpec.DefaultChunkSize;
         var chunks = (int)((total + chunkSize - 1) / chunkSize);
         if (spec.Kind == BatchKind.Scenarios)

@@ -49,15 +49,6 @@ public sealed record ExperimentWork(
         ExperimentKind.Sensitivity when Sensitivity is { OnDelta: true } => 2,
         _ => 1,
     };
-
-    /// <summary>The metrics each item reports, in order.</summary>
-    public ImmutableArray<MetricSpec> EffectiveMetrics => Kind switch
-    {
-        ExperimentKind.Sweep => Sweep?.Metrics ?? [],
-        ExperimentKind.MonteCarlo => MonteCarlo?.Metrics ?? [],
-        ExperimentKind.Sensitivity => Sensitivity is null ? [] : [Sensitivity.Metric],
-        _ => Metrics.IsDefault ? [] : Metrics,
-    };
 }
 
 /// <summary>One item's outcome: its metric values (and, for Monte Carlo draws, the base run's), or the error it hit.</summary>
@@ -100,7 +91,7 @@ public static class ExperimentItems
     public static ImmutableArray<ItemResult> EvaluateRange(ExperimentWork work, CompiledBaseline compiled, long from, int count,
         CancellationToken cancellationToken = default)
     {
-        var sensitivityRuns = work.Kind == ExperimentKind.Sensitivity ? Sensitivity.Runs(work.Sensitivity!) : null;
+        var sensitivityRuns = work.Kind == ExperimentKind.Sensitivity ? Sensitivity.Runs(work.Sensitivity!) : []; // built once per slice
         var items = ImmutableArray.CreateBuilder<ItemResult>(count);
         for (var index = from; index < from + count; index++)
         {
@@ -110,9 +101,7 @@ public static class ExperimentItems
         return items.MoveToImmutable();
     }
 
-    public static ItemResult Evaluate(ExperimentWork work, CompiledBaseline compiled, long index) => Evaluate(work, compiled, index, null);
-
-    private static ItemResult Evaluate(ExperimentWork work, CompiledBaseline compiled, long index, IReadOnlyList<SensitivityRun>? sensitivityRuns)
+    private static ItemResult Evaluate(ExperimentWork work, CompiledBaseline compiled, long index, IReadOnlyList<SensitivityRun> sensitivityRuns)
     {
         switch (work.Kind)
         {
@@ -125,7 +114,7 @@ public static class ExperimentItems
                 var draw = MonteCarlo.EvaluateDraw(work.MonteCarlo!, compiled, index);
                 return new ItemResult(index, $"draw {index}", draw.Scenario, draw.Base);
             case ExperimentKind.Sensitivity:
-                var run = (sensitivityRuns ?? Sensitivity.Runs(work.Sensitivity!))[(int)index];
+                var run = sensitivityRuns[(int)index];
                 var evaluated = Sensitivity.EvaluateRun(work.Sensitivity!, compiled, run);
                 return new ItemResult(index, run.Parameter is null ? "center" : $"{run.Parameter}={run.Value.ToString(CultureInfo.InvariantCulture)}",
                     [evaluated.Metric]);
@@ -173,7 +162,7 @@ public static class ExperimentItems
                 issues.Add(new ScenarioIssue($"scenarios[{i}]", "missing"));
                 continue;
             }
-            issues.AddRange(ScenarioValidator.Validate(work.Scenarios[i], compiled).Select(x => x with { Field = $"scenarios[{i}].{x.Field}" }));
+            issues.AddRange(ScenarioValidator.Validate(work.Scenarios[i], compiled).Select(x => x.Under($"scenarios[{i}]")));
         }
         return issues;
     }
