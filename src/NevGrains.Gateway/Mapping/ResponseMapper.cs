@@ -31,14 +31,8 @@ internal static class ResponseMapper
     public static Wire.CompareScenarioResponse Comparison(Comparison comparison)
     {
         var response = new Wire.CompareScenarioResponse { Scenario = comparison.Scenario, DatasetVersion = comparison.DatasetVersion };
-        if (comparison.Diagnostics is { } diagnostics)
-        {
-            response.Diagnostics = Diagnostics(diagnostics);
-        }
-        if (comparison.BaseDiagnostics is { } baseDiagnostics)
-        {
-            response.BaseDiagnostics = Diagnostics(baseDiagnostics);
-        }
+        response.Diagnostics = Optional(comparison.Diagnostics);
+        response.BaseDiagnostics = Optional(comparison.BaseDiagnostics);
         response.Cells.AddRange(comparison.Cells.Select(Change));
         return response;
     }
@@ -51,14 +45,8 @@ internal static class ResponseMapper
             DatasetVersion = explanation.DatasetVersion,
             Metric = Metric(explanation.Metric),
         };
-        if (explanation.Diagnostics is { } diagnostics)
-        {
-            response.Diagnostics = Diagnostics(diagnostics);
-        }
-        if (explanation.BaseDiagnostics is { } baseDiagnostics)
-        {
-            response.BaseDiagnostics = Diagnostics(baseDiagnostics);
-        }
+        response.Diagnostics = Optional(explanation.Diagnostics);
+        response.BaseDiagnostics = Optional(explanation.BaseDiagnostics);
         response.Drivers.AddRange(explanation.Drivers.Select(Driver));
         response.Cells.AddRange(explanation.Cells.Select(Explained));
         return response;
@@ -69,10 +57,7 @@ internal static class ResponseMapper
         var response = new Wire.QueryMarketResponse { Market = projection.Market, Scenario = projection.Scenario, DatasetVersion = projection.DatasetVersion };
         response.Years.AddRange(projection.Years.Select(Market));
         response.Cells.AddRange(projection.Cells.Select(Cell));
-        if (projection.Diagnostics is { } diagnostics)
-        {
-            response.Diagnostics = Diagnostics(diagnostics);
-        }
+        response.Diagnostics = Optional(projection.Diagnostics);
         return response;
     }
 
@@ -82,10 +67,7 @@ internal static class ResponseMapper
         response.Years.AddRange(report.Years.Select(Brand));
         response.Cells.AddRange(report.Cells.Select(Cell));
         response.Plants.AddRange(report.Plants.Select(Plant));
-        if (report.Diagnostics is { } diagnostics)
-        {
-            response.Diagnostics = Diagnostics(diagnostics);
-        }
+        response.Diagnostics = Optional(report.Diagnostics);
         return response;
     }
 
@@ -144,7 +126,7 @@ internal static class ResponseMapper
             Iterations = d.Iterations,
             MaxPriceResidual = d.MaxPriceResidual,
             YearsNotConverged = d.YearsNotConverged,
-            Converged = d.Converged && !d.NotConvergedYears.Any(),
+            Converged = d.Converged,
         };
         if (!d.Years.IsDefault)
         {
@@ -158,6 +140,9 @@ internal static class ResponseMapper
         }
         return message;
     }
+
+    /// <summary>Diagnostics where a result carries them (results from older silos may not); unset otherwise.</summary>
+    private static Wire.SolverDiagnostics? Optional(SolverDiagnostics? diagnostics) => diagnostics is null ? null : Diagnostics(diagnostics);
 
     public static Wire.SolverExit Exit(SolverExit exit) => exit switch
     {

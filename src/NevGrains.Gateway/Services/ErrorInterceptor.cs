@@ -21,14 +21,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             return await continuation(request, context);
         }
-        catch (RpcException ex) when (ex.Status.Detail.Length > MaxDetail)
+        catch (Exception ex) when (ex is not RpcException || ex is RpcException { Status.Detail.Length: > MaxDetail })
         {
-            throw new RpcException(new Status(ex.StatusCode, Bounded(ex.Status.Detail)), ex.Trailers);
-        }
-        catch (Exception ex) when (ex is not RpcException)
-        {
-            var mapped = Map(ex, context);
-            throw new RpcException(new Status(mapped.StatusCode, Bounded(mapped.Status.Detail)), mapped.Trailers);
+            throw Bounded(ex as RpcException ?? Map(ex, context));
         }
     }
 
@@ -39,14 +34,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             await continuation(request, responseStream, context);
         }
-        catch (RpcException ex) when (ex.Status.Detail.Length > MaxDetail)
+        catch (Exception ex) when (ex is not RpcException || ex is RpcException { Status.Detail.Length: > MaxDetail })
         {
-            throw new RpcException(new Status(ex.StatusCode, Bounded(ex.Status.Detail)), ex.Trailers);
-        }
-        catch (Exception ex) when (ex is not RpcException)
-        {
-            var mapped = Map(ex, context);
-            throw new RpcException(new Status(mapped.StatusCode, Bounded(mapped.Status.Detail)), mapped.Trailers);
+            throw Bounded(ex as RpcException ?? Map(ex, context));
         }
     }
 
@@ -93,7 +83,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// <summary>Longest status message: a request value echoed in full (a megabyte id) would break the response headers.</summary>
     private const int MaxDetail = 1_000;
 
-    private static string Bounded(string detail) => detail.Length <= MaxDetail ? detail : detail[..MaxDetail] + "... (truncated)";
+    private static RpcException Bounded(RpcException error) => error.Status.Detail.Length <= MaxDetail
+        ? error
+        : new RpcException(new Status(error.StatusCode, error.Status.Detail[..MaxDetail] + "... (truncated)"), error.Trailers);
 
     // gRPC metadata values are ASCII.
     private static string Ascii(string text) => new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').Take(4_000).ToArray());

@@ -45,9 +45,8 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         {
             throw new NotFoundException("market", market); // before any work
         }
-        var result = ScenarioEngine.Run(compiled, scenario);
-        return new MarketProjection(market, result.Scenario, result.DatasetVersion,
-            [.. result.Markets.Where(m => m.Market == market)], [.. result.Cells.Where(c => c.Market == market)], result.Diagnostics);
+        var result = new ResultFilter([], [market], []).Apply(ScenarioEngine.Run(compiled, scenario));
+        return new MarketProjection(market, result.Scenario, result.DatasetVersion, result.Markets, result.Cells, result.Diagnostics);
     }
 
     public async Task<BrandReport> ReportBrand(string brand, Scenario scenario, string? datasetVersion, CancellationToken cancellationToken = default)
@@ -57,10 +56,8 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         {
             throw new NotFoundException("brand", brand);
         }
-        var result = ScenarioEngine.Run(compiled, scenario);
-        return new BrandReport(brand, result.Scenario, result.DatasetVersion,
-            [.. result.Brands.Where(b => b.Brand == brand)], [.. result.Cells.Where(c => c.Owner == brand)], [.. result.Plants.Where(p => p.Brand == brand)],
-            result.Diagnostics);
+        var result = new ResultFilter([brand], [], []).Apply(ScenarioEngine.Run(compiled, scenario));
+        return new BrandReport(brand, result.Scenario, result.DatasetVersion, result.Brands, result.Cells, result.Plants, result.Diagnostics);
     }
 
     public async Task<CalibrationReport> Calibration(string? datasetVersion, CancellationToken cancellationToken = default)

@@ -18,30 +18,59 @@ public sealed record ResultFilter(
 
     public bool IsAll => Owners.IsDefaultOrEmpty && Markets.IsDefaultOrEmpty && Years.IsDefaultOrEmpty && !BrandsOnly;
 
-    public bool KeepsOwner(string owner) => Owners.IsDefaultOrEmpty || Owners.Contains(owner);
+    /// <summary>Whether one cell passes (for a single check; <see cref="Apply(ScenarioResult)"/> builds its lookup once per result).</summary>
+    public bool KeepsCell(string owner, bool isCompetitor, string market, int year) => new Lookup(this).Cell(owner, isCompetitor, market, year);
 
-    public bool KeepsMarket(string market) => Markets.IsDefaultOrEmpty || Markets.Contains(market);
-
-    public bool KeepsYear(int year) => Years.IsDefaultOrEmpty || Years.Contains(year);
-
-    public bool KeepsCell(string owner, bool isCompetitor, string market, int year) =>
-        KeepsOwner(owner) && KeepsMarket(market) && KeepsYear(year) && !(BrandsOnly && isCompetitor);
-
-    public ScenarioResult Apply(ScenarioResult result) => IsAll ? result : result with
+    public ScenarioResult Apply(ScenarioResult result)
     {
-        Cells = [.. result.Cells.Where(c => KeepsCell(c.Owner, c.IsCompetitor, c.Market, c.Year))],
-        Markets = [.. result.Markets.Where(m => KeepsMarket(m.Market) && KeepsYear(m.Year))],
-        Brands = [.. result.Brands.Where(b => KeepsOwner(b.Brand) && KeepsYear(b.Year))],
-        Plants = [.. result.Plants.Where(p => KeepsOwner(p.Brand) && KeepsYear(p.Year))],
-    };
+        if (IsAll)
+        {
+            return result;
+        }
+        var keep = new Lookup(this);
+        return result with
+        {
+            Cells = [.. result.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year))],
+            Markets = [.. result.Markets.Where(m => keep.Market(m.Market) && keep.Year(m.Year))],
+            Brands = [.. result.Brands.Where(b => keep.Owner(b.Brand) && keep.Year(b.Year))],
+            Plants = [.. result.Plants.Where(p => keep.Owner(p.Brand) && keep.Year(p.Year))],
+        };
+    }
 
-    public Comparison Apply(Comparison comparison) => IsAll ? comparison : comparison with
+    public Comparison Apply(Comparison comparison)
     {
-        Cells = [.. comparison.Cells.Where(c => KeepsCell(c.Owner, c.IsCompetitor, c.Market, c.Year))],
-    };
+        if (IsAll)
+        {
+            return comparison;
+        }
+        var keep = new Lookup(this);
+        return comparison with { Cells = [.. comparison.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year))] };
+    }
 
-    public Explanation Apply(Explanation explanation) => IsAll ? explanation : explanation with
+    public Explanation Apply(Explanation explanation)
     {
-        Cells = [.. explanation.Cells.Where(c => KeepsCell(c.Owner, c.IsCompetitor, c.Market, c.Year))],
-    };
+        if (IsAll)
+        {
+            return explanation;
+        }
+        var keep = new Lookup(this);
+        return explanation with { Cells = [.. explanation.Cells.Where(c => keep.Cell(c.Owner, c.IsCompetitor, c.Market, c.Year))] };
+    }
+
+    /// <summary>The filter's lists as sets, built once per result: a caller may send thousands of ids.</summary>
+    private sealed class Lookup(ResultFilter filter)
+    {
+        private readonly HashSet<string>? _owners = filter.Owners.IsDefaultOrEmpty ? null : [.. filter.Owners];
+        private readonly HashSet<string>? _markets = filter.Markets.IsDefaultOrEmpty ? null : [.. filter.Markets];
+        private readonly HashSet<int>? _years = filter.Years.IsDefaultOrEmpty ? null : [.. filter.Years];
+
+        public bool Owner(string owner) => _owners is null || _owners.Contains(owner);
+
+        public bool Market(string market) => _markets is null || _markets.Contains(market);
+
+        public bool Year(int year) => _years is null || _years.Contains(year);
+
+        public bool Cell(string owner, bool isCompetitor, string market, int year) =>
+            Owner(owner) && Market(market) && Year(year) && !(filter.BrandsOnly && isCompetitor);
+    }
 }
