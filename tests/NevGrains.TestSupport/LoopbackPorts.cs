@@ -1,36 +1,18 @@
-using System.Net;
-using System.Net.Sockets;
+using Orleans.TestingHost;
 
 namespace NevGrains.TestSupport;
 
 public static class LoopbackPorts
 {
-    // Below Linux's ephemeral range (32768-60999 by default): the OS never hands these out to the tests' own outgoing
-    // connections, which is what took a port between picking it and a child process binding it.
-    private const int First = 20_000;
-    private const int Last = 32_000;
+    // Orleans' own test port allocator: it reserves each port with a machine-wide named mutex, so the in-process test
+    // clusters of other test assemblies running at the same time (which use the same allocator) never pick a port handed
+    // out here, and it picks below Linux's ephemeral range, so outgoing connections never take one either. Ports stay
+    // reserved until the test process exits.
+    private static readonly TestClusterPortAllocator Allocator = new();
 
     /// <summary>
-    /// A TCP port free on 127.0.0.1 now, picked at random outside the ephemeral range so parallel test hosts and the OS's own
-    /// port choices do not collide. Hosts that can bind port 0 and report the port should do that instead.
+    /// A TCP port on 127.0.0.1 free now and reserved for this test process, for a component that cannot bind port 0 and
+    /// report what it bound (an Orleans silo or gateway endpoint, Azurite). Kestrel hosts bind port 0 instead.
     /// </summary>
-    public static int Free()
-    {
-        for (var attempt = 0; attempt < 1_000; attempt++)
-        {
-            var port = Random.Shared.Next(First, Last);
-            try
-            {
-                var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                listener.Stop();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // in use: try another
-            }
-        }
-        throw new InvalidOperationException($"no free port on 127.0.0.1 between {First} and {Last}");
-    }
+    public static int Free() => Allocator.AllocateConsecutivePortPairs(1).Item1;
 }

@@ -2,7 +2,11 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using NevGrains.Gateway.Hosting;
 using NevGrains.TestSupport;
 
@@ -35,11 +39,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public static async Task<GatewayHost> Start(IDictionary<string, string?> settings)
     {
-        var port = LoopbackPorts.Free();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Urls"] = "http://127.0.0.1:0", // Kestrel picks the port; the test reads it back
             ["Kestrel:EndpointDefaults:Protocols"] = "Http2",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
@@ -51,10 +54,10 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.AddNevGrainsGateway();
         var app = builder.Build();
         app.MapNevGrainsGateway();
-        // A cluster-mode gateway listens while its client still looks for a silo, so wait for the port, not for start-up.
+        // A cluster-mode gateway listens while its client still looks for a silo, so wait for the bound address, not for
+        // start-up.
         var started = app.StartAsync(TestContext.Current.CancellationToken);
-        await WaitForPort(port, started);
-        return new GatewayHost(app, new Uri($"http://127.0.0.1:{port}"), started);
+        return new GatewayHost(app, await BoundAddress(app, started), started);
     }
 
     /// <summary>A client channel that sends <paramref name="apiKey"/> as <c>x-api-key</c> on every call (none when null).</summary>
@@ -65,25 +68,27 @@ public sealed class GatewayHost : IAsyncDisposable
         return channel.Intercept(new TestCallInterceptor(apiKey));
     }
 
-    private static async Task WaitForPort(int port, Task started)
+    /// <summary>The address Kestrel bound, once it has: read from the server, so no port is chosen before it is bound.</summary>
+    private static async Task<Uri> BoundAddress(WebApplication app, Task started)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        await Poll.Until(() =>
         {
             if (started.IsFaulted)
             {
-                await started; // surfaces the start-up error
+                started.GetAwaiter().GetResult(); // surfaces the start-up error
             }
-            try
-            {
-                using var probe = new System.Net.Sockets.TcpClient();
-                await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            // Before binding the feature holds the configured "http://127.0.0.1:0"; after, the bound address.
+            return Task.FromResult(BoundPort(addresses) > 0);
+        }, TimeSpan.FromSeconds(60), () => "the gateway did not bind its port");
+        return new Uri($"http://127.0.0.1:{BoundPort(addresses)}");
+    }
+
+    private static int BoundPort(ICollection<string> addresses)
+    {
+        lock (addresses)
+        {
+            return addresses.Select(a => new Uri(a.Replace("*", "localhost", StringComparison.Ordinal)).Port).FirstOrDefault();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 using NevGrains.TestSupport;
 
 namespace NevGrains.Silo.Tests.Support;
@@ -13,7 +14,10 @@ public sealed class HostProcess : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
+
+    private static readonly Regex ListeningLine = new(@"Now listening on: https?://[^\s]+:(\d+)", RegexOptions.CultureInvariant);
 
     private HostProcess(string name, string project, IReadOnlyDictionary<string, string> environment)
     {
@@ -37,6 +41,8 @@ public sealed class HostProcess : IDisposable
             start.Environment[key] = value;
         }
         start.Environment["DOTNET_gcServer"] = "0"; // several processes share two cores here
+        // Kestrel binds port 0 and says which port it got in this log line (see ListeningPort).
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -49,6 +55,24 @@ public sealed class HostProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// The HTTP port Kestrel bound, from its "Now listening on" line: hosts are started with <c>Urls=http://127.0.0.1:0</c>,
+    /// so the port comes from the component that binds it. Fails if the process exits first.
+    /// </summary>
+    public async Task<int> ListeningPort(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var exited = _process.WaitForExitAsync(cancel.Token);
+        var first = await Task.WhenAny(_listening.Task, exited);
+        if (first == _listening.Task)
+        {
+            return await _listening.Task;
+        }
+        throw new InvalidOperationException(cancel.IsCancellationRequested
+            ? $"{Name} did not report a listening port within {timeout}:\n{Output()}"
+            : $"{Name} exited ({_process.ExitCode}) before listening:\n{Output()}");
+    }
 
     public static HostProcess Start(string name, string project, IReadOnlyDictionary<string, string> environment) => new(name, project, environment);
 
@@ -86,6 +110,11 @@ public sealed class HostProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+        var listening = ListeningLine.Match(line);
+        if (listening.Success)
+        {
+            _listening.TrySetResult(int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         }
         lock (_output)
         {

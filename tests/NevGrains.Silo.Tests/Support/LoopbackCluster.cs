@@ -15,7 +15,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
     private readonly string _connectionString;
     private readonly string _clusterId = "t" + Guid.NewGuid().ToString("N")[..12];
     private readonly List<HostProcess> _processes = [];
-    private readonly int _gatewayPort = LoopbackPorts.Free();
+    private int _gatewayPort;
     private GrpcChannel? _channel;
 
     public LoopbackCluster(string azureStorageConnectionString) => _connectionString = azureStorageConnectionString;
@@ -35,10 +35,9 @@ public sealed class LoopbackCluster : IAsyncDisposable
     public async Task<HostProcess> StartSilo(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var siloPort = LoopbackPorts.Free();
-        var httpPort = LoopbackPorts.Free();
         var silo = HostProcess.Start(name, "NevGrains.Silo", new Dictionary<string, string>(Storage())
         {
-            ["Urls"] = $"http://127.0.0.1:{httpPort}",
+            ["Urls"] = "http://127.0.0.1:0",
             ["NevGrains__SiloName"] = name,
             ["NevGrains__AdvertisedIp"] = "127.0.0.1",
             ["NevGrains__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
@@ -46,6 +45,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
             ["NevGrains__ShutdownTimeout"] = "00:00:20",
         }.Concat(settings ?? new Dictionary<string, string>()).ToDictionary());
         _processes.Add(silo);
+        var httpPort = await silo.ListeningPort(TimeSpan.FromMinutes(2));
         SiloPorts[name] = siloPort;
         HttpPorts[name] = httpPort;
         using var http = new HttpClient();
@@ -72,11 +72,12 @@ public sealed class LoopbackCluster : IAsyncDisposable
     {
         var gateway = HostProcess.Start("gateway", "NevGrains.Gateway", new Dictionary<string, string>(Storage())
         {
-            ["Urls"] = $"http://127.0.0.1:{_gatewayPort}",
+            ["Urls"] = "http://127.0.0.1:0",
             ["NevGrains__Gateway__Mode"] = "Cluster",
             ["NevGrains__Gateway__Auth__AllowAnonymousOnLoopback"] = "true",
         });
         _processes.Add(gateway);
+        _gatewayPort = await gateway.ListeningPort(TimeSpan.FromMinutes(2));
         var health = new Health.HealthClient(Channel);
         await Until(async () =>
         {
