@@ -121,3 +121,12 @@ public static class BatchLimits
     public const long MaxItems = 200_000;
     public const int MaxChunkSize = 1_000;
 }
+
+/// <summary>A batch chunk recorded as done whose results storage no longer holds: the stream says so instead of skipping them.</summary>
+[GenerateSerializer, Alias("nev.BatchResultsMissingException")]
+public sealed class BatchResultsMissingException : Exception
+{
+    public BatchResultsMissingException(string message) : base(message)
+    {
+    }
+}

@@ -7,7 +7,8 @@ namespace NevGrains.Contracts.Batches;
 /// <summary>
 /// A durable batch (key: batch id). Its spec and progress persist; its chunk grains evaluate their items with a bounded number in
 /// flight; a reminder wakes it after a silo or cluster restart so it resumes where its persisted progress says. It applies the
-/// request rules itself: the caller's batch-size and concurrency limits at submission, ownership on every read and cancel.
+/// request rules itself: the caller's batch-size and concurrency limits at submission, ownership on every read and cancel. It
+/// streams its own results, so a reader waits on the batch's progress, not on a polling loop.
 /// </summary>
 [Alias("nev.IBatchGrain")]
 public interface IBatchGrain : IGrainWithStringKey
@@ -29,6 +30,14 @@ public interface IBatchGrain : IGrainWithStringKey
 
     [Alias("cancel")]
     Task<BatchStatus> Cancel(Caller caller);
+
+    /// <summary>
+    /// The batch's results for its owner (or an admin), in index order from <paramref name="from"/>, pushed as chunks are stored:
+    /// a result is sent only once storage has it. The stream waits for chunks still running and ends after the last result; on a
+    /// cancelled batch it ends after the results that exist (there are gaps). An index at or past the total ends it at once.
+    /// </summary>
+    [Alias("results")]
+    IAsyncEnumerable<BatchItemResult> Results(Caller caller, long from, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

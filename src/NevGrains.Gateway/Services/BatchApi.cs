@@ -10,13 +10,14 @@ using Domain = NevGrains.Contracts.Batches;
 namespace NevGrains.Gateway.Services;
 
 /// <summary>
-/// Durable batches. Results are read chunk by chunk from the chunk grains, so a stream of 100,000 results holds one chunk in
-/// memory at a time, and a client that lost its stream resumes from the next index.
+/// Durable batches. Results are pushed by the batch grain as its chunks are stored, one chunk in memory at a time, so a stream of
+/// 100,000 results stays flat, and a client that lost its stream resumes from the next index.
 /// </summary>
 [Authorize(Policy = Security.Roles.Planner)]
 public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> options, GatewayMetrics metrics) : BatchService.BatchServiceBase
 {
-    private static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(1);
+    /// <summary>How often in a row a result stream is opened again after its batch grain moved, before the caller is told.</summary>
+    private const int MaxReopens = 5;
 
     public override async Task<SubmitBatchResponse> SubmitBatch(SubmitBatchRequest request, ServerCallContext context) =>
         new() { Status = ResponseMapper.Status(await Submit(request.BatchId, request.Spec, request.DatasetVersion, context)) };
@@ -87,44 +88,35 @@ public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> opti
         return await grains.GetGrain<IBatchGrain>(id).Status(context.Caller(options.Value.Limits));
     }
 
-    /// <summary>Writes results in index order from <paramref name="from"/>, waiting for chunks still running.</summary>
+    /// <summary>
+    /// Writes the batch grain's result stream from <paramref name="from"/>. If the batch grain moves mid-stream (its silo drained or
+    /// lost), the stream is opened again at the next index, so the caller sees every result once and an end.
+    /// </summary>
     private async Task Stream(Domain.BatchStatus status, long from, Func<Api.V1.BatchItemResult, Task> write, ServerCallContext context)
     {
         if (from < 0)
         {
             throw Require.Invalid("fromIndex", $"{from} is negative");
         }
-        if (from >= status.Total)
+        var caller = context.Caller(options.Value.Limits);
+        var batch = grains.GetGrain<IBatchGrain>(status.Id);
+        var next = from;
+        for (var reopened = 0; ; reopened++)
         {
-            return; // nothing at or after that index: the stream ends at once
-        }
-        var chunkSize = Math.Max(1, status.ChunkSize);
-        var chunks = (status.Total + chunkSize - 1) / chunkSize;
-        var poll = TimeSpan.FromMilliseconds(50);
-        for (var chunk = from / chunkSize; chunk < chunks;)
-        {
-            var results = await grains.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(status.Id, (int)chunk)).GetResults();
-            if (results.IsDefaultOrEmpty)
+            try
             {
-                var now = await grains.GetGrain<IBatchGrain>(status.Id).GetStatus();
-                if (now is null || now.State == Domain.BatchState.Cancelled)
-                {
-                    chunk++; // a cancelled batch has gaps: stream what exists
-                    continue;
-                }
-                await Task.Delay(poll, context.CancellationToken);
-                poll = TimeSpan.FromMilliseconds(Math.Min(MaxPoll.TotalMilliseconds, poll.TotalMilliseconds * 2));
-                continue;
-            }
-            poll = TimeSpan.FromMilliseconds(50);
-            foreach (var result in results)
-            {
-                if (result.Index >= from)
+                await foreach (var result in batch.Results(caller, next, context.CancellationToken).WithCancellation(context.CancellationToken))
                 {
                     await write(ResponseMapper.Item(result));
+                    next = result.Index + 1;
+                    reopened = 0;
                 }
+                return;
             }
-            chunk++;
+            catch (EnumerationAbortedException) when (reopened < MaxReopens && !context.CancellationToken.IsCancellationRequested)
+            {
+                // The grain was deactivated since the stream began: it reactivates from storage on the next call.
+            }
         }
     }
 }

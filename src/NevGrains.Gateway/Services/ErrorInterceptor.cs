@@ -60,6 +60,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return new RpcException(new Status(StatusCode.Aborted, "the entity was changed concurrently; read it again and retry"));
             case CallerLimitExceededException limit:
                 return new RpcException(new Status(StatusCode.ResourceExhausted, limit.Message));
+            case Contracts.Batches.BatchResultsMissingException missing:
+                return new RpcException(new Status(StatusCode.DataLoss, missing.Message));
             case AccessDeniedException denied:
                 return new RpcException(new Status(StatusCode.PermissionDenied, denied.Message));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using NevGrains.Contracts.Batches;
 using NevGrains.Grains.Data;
@@ -28,6 +29,8 @@ public sealed partial class BatchGrain(
     private readonly Queue<int> _pending = new();
     private readonly HashSet<int> _inFlight = [];
     private IGrainTimer? _pump;
+    // Completed (and replaced) whenever a chunk is recorded or the batch reaches a final state: what result streams wait on.
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _dirty;
     private int _failures;
 
@@ -125,6 +128,50 @@ public sealed partial class BatchGrain(
         return Status();
     }
 
+    public async IAsyncEnumerable<BatchItemResult> Results(Caller caller, long from, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Owned(caller);
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        var s = state.State;
+        if (from >= s.Total)
+        {
+            yield break;
+        }
+        for (var chunk = (int)(from / s.ChunkSize); chunk < s.ChunkCount; chunk++)
+        {
+            while (!state.State.IsDone(chunk) && state.State.State == BatchState.Running)
+            {
+                await _progress.Task.WaitAsync(cancellationToken);
+            }
+            if (!state.State.IsDone(chunk))
+            {
+                continue; // cancelled before this chunk ran: a gap
+            }
+            var results = await GrainFactory.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(Id, chunk)).GetResults();
+            var expected = (int)Math.Min(s.ChunkSize, s.Total - (long)chunk * s.ChunkSize);
+            if (results.Length != expected)
+            {
+                // Recorded as done, but storage does not hold the chunk's results: say so rather than skip or hang.
+                throw new BatchResultsMissingException($"batch '{Id}': chunk {chunk} holds {results.Length} of its {expected} results in storage");
+            }
+            foreach (var result in results)
+            {
+                if (result.Index >= from)
+                {
+                    yield return result;
+                }
+            }
+        }
+    }
+
+    /// <summary>Wakes every result stream waiting for progress.</summary>
+    private void Progressed()
+    {
+        var waiting = _progress;
+        _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        waiting.TrySetResult();
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The reminder's work is done by activation (OnActivateAsync resumes the pump); a finished batch removes it.
@@ -211,6 +258,7 @@ public sealed partial class BatchGrain(
                 state.State.Failed += outcome.Errors;
                 state.State.ItemsBySilo = state.State.ItemsBySilo.SetItem(outcome.Silo, state.State.ItemsBySilo.GetValueOrDefault(outcome.Silo) + outcome.Items);
                 _dirty = true;
+                Progressed(); // the chunk's results are stored: streams may send them
             }
         }
         catch (Exception ex)
@@ -275,6 +323,7 @@ public sealed partial class BatchGrain(
             await StorageReload.TryReload(state);
             throw;
         }
+        Progressed(); // streams waiting on chunks that will never run end now
     }
 
     /// <summary>The status for a caller allowed to see it.</summary>

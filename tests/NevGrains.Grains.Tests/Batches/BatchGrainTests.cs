@@ -164,5 +164,68 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         Assert.Equal("price-99999", lastChunk[^1].Name);
     }
 
+    [Fact]
+    public async Task A_result_stream_opened_at_submit_sends_every_stored_result_once_in_order_and_ends()
+    {
+        var id = NewId();
+        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
+        await batch.Submit(new BatchSpec("streamed", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(120), ChunkSize: 7), Caller.Internal("tester"));
+
+        // Opened while chunks are still running: the grain pushes each chunk once it is stored, then ends.
+        var streamed = await Read(batch.Results(Caller.Internal("tester"), 0, TestContext.Current.CancellationToken));
+        var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
+        var stored = await BatchHelpers.ReadAll(fixture.Grains, id, status);
+
+        Assert.Equal(Enumerable.Range(0, 120).Select(i => (long)i), streamed.Select(r => r.Index));
+        Assert.Equal(stored.OrderBy(r => r.Index).Select(r => r.Values[0]), streamed.Select(r => r.Values[0]));
+    }
+
+    [Fact]
+    public async Task A_result_stream_resumes_at_any_index_and_ends_at_once_past_the_last()
+    {
+        var id = NewId();
+        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
+        var tester = Caller.Internal("tester");
+        await batch.Submit(new BatchSpec("resumed", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(30), ChunkSize: 4), tester);
+
+        var fromMiddle = await Read(batch.Results(tester, 13, TestContext.Current.CancellationToken));
+        var pastTheEnd = await Read(batch.Results(tester, 30, TestContext.Current.CancellationToken));
+        var farPast = await Read(batch.Results(tester, long.MaxValue, TestContext.Current.CancellationToken));
+
+        Assert.Equal(Enumerable.Range(13, 17).Select(i => (long)i), fromMiddle.Select(r => r.Index));
+        Assert.Empty(pastTheEnd);
+        Assert.Empty(farPast);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Read(batch.Results(Caller.Internal("stranger"), 0, TestContext.Current.CancellationToken)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Read(batch.Results(tester, -1, TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task A_result_stream_of_a_cancelled_batch_ends_after_the_results_that_exist()
+    {
+        var id = NewId();
+        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
+        var tester = Caller.Internal("tester");
+        await batch.Submit(new BatchSpec("stopped", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(2000), ChunkSize: 5), tester);
+
+        var reading = Read(batch.Results(tester, 0, TestContext.Current.CancellationToken));
+        var cancelled = await batch.Cancel(tester);
+        var streamed = await reading;
+
+        Assert.Equal(BatchState.Cancelled, cancelled.State);
+        Assert.True(streamed.Count < 2000, $"{streamed.Count} results streamed");
+        Assert.Equal(streamed.Count, streamed.Select(r => r.Index).Distinct().Count());
+        Assert.Equal(streamed.Select(r => r.Index).Order(), streamed.Select(r => r.Index));
+    }
+
+    private static async Task<List<BatchItemResult>> Read(IAsyncEnumerable<BatchItemResult> results)
+    {
+        var list = new List<BatchItemResult>();
+        await foreach (var result in results.WithCancellation(TestContext.Current.CancellationToken))
+        {
+            list.Add(result);
+        }
+        return list;
+    }
+
     private static string NewId() => Guid.NewGuid().ToString("N");
 }
