@@ -115,6 +115,7 @@ public static class Invocation
         StatusCode.Unavailable => $"the service is unavailable ({ex.Status.Detail}); is the gateway running at the --server address?",
         StatusCode.Unauthenticated => "the service needs an API key: --api-key or $" + ServerOptions.ApiKeyVariable,
         StatusCode.PermissionDenied => $"not allowed: {ex.Status.Detail}",
+        StatusCode.InvalidArgument => ResultOptions.Named(ex.Status.Detail),
         _ => $"{ex.StatusCode}: {ex.Status.Detail}",
     };
 }

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using NevGrains.Api.V1;
 
 namespace NevGrains.Cli.Commands;
 
 /// <summary>The options that narrow a result to some owners, markets and years (a <see cref="ResultFilter"/>).</summary>
-public sealed class ResultOptions
+public sealed partial class ResultOptions
 {
     public Option<string[]> Owners { get; } = new("--owner") { Description = "Brand or competitor ids to show (repeatable); default: every Chinese brand", AllowMultipleArgumentsPerToken = true };
 
@@ -33,4 +34,15 @@ public sealed class ResultOptions
     }
 
     public string Version(ParseResult parse) => parse.GetValue(DatasetVersion) ?? "";
+
+    /// <summary>An error about the request's filter, named by the option that set it (<c>filter.owners[0]</c> is <c>--owner</c>).</summary>
+    public static string Named(string detail) => FilterField().Replace(detail, m => m.Groups[1].Value switch
+    {
+        "owners" => "--owner",
+        "markets" => "--market",
+        _ => "--year",
+    });
+
+    [GeneratedRegex(@"\bfilter\.(owners|markets|years)\[\d+\]")]
+    private static partial Regex FilterField();
 }

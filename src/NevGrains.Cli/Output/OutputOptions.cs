@@ -23,6 +23,18 @@ public static class OutputOptions
     {
         Description = "table (default), csv or json",
         DefaultValueFactory = _ => OutputFormat.Table,
+        // Names only (no numbers, no type names in the error): "--format xml" says what it accepts.
+        CustomParser = result =>
+        {
+            var token = result.Tokens.Count == 0 ? "table" : result.Tokens[^1].Value;
+            var format = Enum.GetValues<OutputFormat>().FirstOrDefault(f => string.Equals(f.ToString(), token, StringComparison.OrdinalIgnoreCase), (OutputFormat)(-1));
+            if (format == (OutputFormat)(-1))
+            {
+                result.AddError($"--format '{(token.Length > 40 ? token[..40] + "..." : token)}' is not one of: table, csv, json");
+                return OutputFormat.Table;
+            }
+            return format;
+        },
     };
 
     public static Option<FileInfo?> Out() => new("--out") { Description = "Write the csv or json output to this file instead of the terminal" };

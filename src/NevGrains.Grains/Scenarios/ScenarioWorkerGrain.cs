@@ -19,23 +19,35 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
     public async Task<ScenarioResult> Run(Scenario scenario, string? datasetVersion, ResultFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
-        return (filter ?? ResultFilter.All).Apply(ScenarioEngine.Run(compiled, scenario));
+        return Checked(filter, compiled, scenario).Apply(ScenarioEngine.Run(compiled, scenario));
     }
 
     public async Task<Comparison> Compare(Scenario scenario, string? datasetVersion, ResultFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
+        var checkedFilter = Checked(filter, compiled, scenario);
         ScenarioValidator.EnsureValid(scenario, compiled);
         var baseline = bases.BaseOf(compiled, scenario); // cached, or run beside the scenario on the thread pool
         var result = ScenarioEngine.RunValidated(compiled, scenario);
-        return (filter ?? ResultFilter.All).Apply(Comparison.Of(await baseline.WaitAsync(cancellationToken), result));
+        return checkedFilter.Apply(Comparison.Of(await baseline.WaitAsync(cancellationToken), result));
     }
 
     public async Task<Explanation> Explain(Scenario scenario, ExplainedMetric metric, string? datasetVersion, ResultFilter? filter = null,
         CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
-        return (filter ?? ResultFilter.All).Apply(Explainer.Explain(compiled, scenario, metric: metric));
+        return Checked(filter, compiled, scenario).Apply(Explainer.Explain(compiled, scenario, metric: metric));
+    }
+
+    /// <summary>The filter, once its ids and years are known to the dataset and the run: a typo is an error, not an empty answer.</summary>
+    private static ResultFilter Checked(ResultFilter? filter, CompiledBaseline compiled, Scenario scenario)
+    {
+        if (filter is null || filter.IsAll)
+        {
+            return ResultFilter.All;
+        }
+        filter.EnsureValid(compiled, Math.Clamp(ScenarioValidator.HorizonOf(scenario, compiled), compiled.BaseYear + 1, compiled.MaxHorizon));
+        return filter;
     }
 
     public async Task<MarketProjection> ProjectMarket(string market, Scenario scenario, string? datasetVersion, CancellationToken cancellationToken = default)

@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using NevGrains.Model.Data;
+using NevGrains.Model.Engine;
+using NevGrains.Model.Scenarios;
 
 namespace NevGrains.Model.Results;
 
@@ -15,6 +18,57 @@ public sealed record ResultFilter(
     [property: Id(3)] bool BrandsOnly = false)
 {
     public static readonly ResultFilter All = new([], [], []);
+
+    /// <summary>
+    /// Issues for ids the dataset does not know and years outside the run (<c>filter.owners[0]</c>, <c>filter.years[1]</c>), so a
+    /// typo is an error rather than an empty answer. At most <paramref name="maxIssues"/> are listed.
+    /// </summary>
+    public IReadOnlyList<ScenarioIssue> Validate(CompiledBaseline compiled, int horizon, int maxIssues = 20)
+    {
+        var issues = new List<ScenarioIssue>();
+        void Add(string field, string message)
+        {
+            if (issues.Count < maxIssues)
+            {
+                issues.Add(new ScenarioIssue(field, message, OfRequest: true));
+            }
+        }
+        var owners = Owners.OrEmpty();
+        for (var i = 0; i < owners.Length; i++)
+        {
+            if (!compiled.BrandIndex.ContainsKey(owners[i] ?? "") && !compiled.CompetitorIndex.ContainsKey(owners[i] ?? ""))
+            {
+                Add($"filter.owners[{i}]", IdSuggestions.Unknown("brand or competitor", owners[i], [.. compiled.BrandIndex.Keys, .. compiled.CompetitorIndex.Keys]));
+            }
+        }
+        var markets = Markets.OrEmpty();
+        for (var i = 0; i < markets.Length; i++)
+        {
+            if (!compiled.MarketIndex.ContainsKey(markets[i] ?? ""))
+            {
+                Add($"filter.markets[{i}]", IdSuggestions.Unknown("market", markets[i], compiled.MarketIndex.Keys));
+            }
+        }
+        var years = Years.OrEmpty();
+        for (var i = 0; i < years.Length; i++)
+        {
+            if (years[i] < compiled.BaseYear || years[i] > horizon)
+            {
+                Add($"filter.years[{i}]", $"{years[i]} is outside the run's years {compiled.BaseYear}..{horizon}");
+            }
+        }
+        return issues;
+    }
+
+    /// <summary>Throws <see cref="ScenarioException"/> naming the filter's unknown ids and years.</summary>
+    public void EnsureValid(CompiledBaseline compiled, int horizon)
+    {
+        var issues = Validate(compiled, horizon);
+        if (issues.Count > 0)
+        {
+            throw new ScenarioException(issues);
+        }
+    }
 
     public bool IsAll => Owners.IsDefaultOrEmpty && Markets.IsDefaultOrEmpty && Years.IsDefaultOrEmpty && !BrandsOnly;
 

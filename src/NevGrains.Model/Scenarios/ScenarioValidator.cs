@@ -5,13 +5,16 @@ using NevGrains.Model.Parameters;
 
 namespace NevGrains.Model.Scenarios;
 
-/// <summary>One problem with a scenario, by field path (e.g. <c>levers[2].tariff.rate</c>).</summary>
+/// <summary>
+/// One problem with a scenario, by field path (e.g. <c>levers[2].tariff.rate</c>). An issue <paramref name="OfRequest"/> names a
+/// field of the request beside the scenario (its result filter: <c>filter.owners[0]</c>), so it is not nested under the scenario.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("nev.ScenarioIssue")]
-public sealed record ScenarioIssue([property: Id(0)] string Field, [property: Id(1)] string Message)
+public sealed record ScenarioIssue([property: Id(0)] string Field, [property: Id(1)] string Message, [property: Id(2)] bool OfRequest = false)
 {
     /// <summary>The same issue seen from the value that holds this one at <paramref name="path"/> (<c>scenario</c>, <c>scenarios[3]</c>).</summary>
     public ScenarioIssue Under(string path) =>
-        path.Length == 0 ? this : this with { Field = Field.Length == 0 ? path : $"{path}.{Field}" };
+        path.Length == 0 || OfRequest ? this : this with { Field = Field.Length == 0 ? path : $"{path}.{Field}" };
 
     public override string ToString() => $"{Field}: {Message}";
 }
@@ -391,7 +394,7 @@ public static class ScenarioValidator
         {
             if (!compiled.BrandIndex.ContainsKey(id ?? ""))
             {
-                Issue(field, $"unknown brand '{id}'");
+                Issue(field, IdSuggestions.Unknown("brand", id, compiled.BrandIndex.Keys));
             }
         }
 
@@ -399,7 +402,7 @@ public static class ScenarioValidator
         {
             if (!compiled.MarketIndex.ContainsKey(id ?? ""))
             {
-                Issue(field, $"unknown market '{id}'");
+                Issue(field, IdSuggestions.Unknown("market", id, compiled.MarketIndex.Keys));
             }
         }
 

@@ -115,4 +115,31 @@ public sealed class ScenarioCommandTests(ServiceFixture service) : IDisposable
         Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("nowhere.scenario.json", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--owner", "bydd", "--owner: unknown brand or competitor 'bydd'; did you mean 'byd'?")]
+    [InlineData("--market", "xx", "--market: unknown market 'xx'")]
+    [InlineData("--year", "2040", "--year: 2040 is outside the run's years 2025..2028")]
+    public async Task A_filter_naming_what_the_dataset_lacks_is_an_error_not_an_empty_table(string option, string value, string message)
+    {
+        var file = folder.File("filtered.scenario.json", ScenarioText.SzegedLate);
+
+        var (code, output, error) = await service.Nev("run", file, option, value);
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("szeged-late", output, StringComparison.Ordinal); // no table
+    }
+
+    [Fact]
+    public async Task An_unknown_output_format_lists_the_accepted_ones_without_type_names()
+    {
+        var file = folder.File("format.scenario.json", ScenarioText.SzegedLate);
+
+        var (code, _, error) = await service.Nev("run", file, "--format", "xml");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--format 'xml' is not one of: table, csv, json", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("NevGrains.", error, StringComparison.Ordinal);
+    }
 }

@@ -92,6 +92,29 @@ public sealed class BadInputTests(GatewayFixture gateway)
         await StillServing();
     }
 
+    public static TheoryData<string, ResultFilter, string> UnknownFilters() => new()
+    {
+        { "a typo in an owner", new ResultFilter { Owners = { "byd", "bydd" } }, "filter.owners[1]: unknown brand or competitor 'bydd'; did you mean 'byd'?" },
+        { "an unknown market", new ResultFilter { Markets = { "xx" } }, "filter.markets[0]: unknown market 'xx'" },
+        { "a year past the horizon", new ResultFilter { Years = { 2040 } }, "filter.years[0]: 2040 is outside the run's years 2025..2028" },
+        { "a half-megabyte owner", new ResultFilter { Owners = { new string('o', 1 << 19) } }, "filter.owners[0]: unknown brand or competitor 'oooooooooooooooooooooooooooooooooooooooo...'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnknownFilters))]
+    public async Task A_filter_naming_what_the_dataset_lacks_is_an_invalid_argument_not_an_empty_answer(string what, ResultFilter filter, string message)
+    {
+        var run = await RpcAssert.Fails(StatusCode.InvalidArgument, () => scenarios.RunScenarioAsync(
+            new RunScenarioRequest { Scenario = Requests.EuTariff(0.1), Filter = filter }).ResponseAsync);
+        var compare = await RpcAssert.Fails(StatusCode.InvalidArgument, () => scenarios.CompareScenarioAsync(
+            new CompareScenarioRequest { Scenario = Requests.EuTariff(0.1), Filter = filter }).ResponseAsync);
+
+        Assert.True(run.Status.Detail.StartsWith(message, StringComparison.Ordinal), $"{what}: '{run.Status.Detail}'");
+        Assert.True(compare.Status.Detail.StartsWith(message, StringComparison.Ordinal), $"{what}: '{compare.Status.Detail}'");
+        Assert.True(run.Status.Detail.Length <= 1_100);
+        await StillServing();
+    }
+
     [Fact]
     public async Task A_missing_scenario_is_named()
     {
