@@ -2,6 +2,8 @@ using System.CommandLine;
 using NevGrains.Model.Calibration;
 using NevGrains.Model.Data;
 using NevGrains.Model.Engine;
+using NevGrains.Cli.Output;
+using NevGrains.Cli.Reports;
 using Spectre.Console;
 
 namespace NevGrains.Cli.Commands;
@@ -25,8 +27,9 @@ public static class BaselineCommands
             {
                 var chinese = dataset.Brands.SelectMany(b => b.Markets.OrEmpty().Where(p => p.Market == market.Id))
                     .SelectMany(p => p.Sales.OrEmpty()).Sum(s => s.Units.Value);
-                markets.AddRow(Markup.Escape($"{market.Name} ({market.Id})"), $"{market.NewCarSales.Value:N0}", $"{market.BevShare.Value:P1}",
-                    $"{market.PhevShare.Value:P1}", $"{market.PublicChargers.Value:N0}", $"{chinese / market.NewCarSales.Value:P1}");
+                markets.AddRow(Markup.Escape($"{market.Name} ({market.Id})"), Numbers.Value(ValueFormat.Units, market.NewCarSales.Value),
+                    Numbers.Value(ValueFormat.Percent, market.BevShare.Value), Numbers.Value(ValueFormat.Percent, market.PhevShare.Value),
+                    Numbers.Value(ValueFormat.Units, market.PublicChargers.Value), Numbers.Value(ValueFormat.Percent, chinese / market.NewCarSales.Value));
             }
             console.Write(markets);
 
@@ -34,11 +37,12 @@ public static class BaselineCommands
             var targets = new Table().Title("Calibration targets (base year)").AddColumns("target", "value", "model", "error", "met");
             foreach (var target in report.Targets)
             {
-                targets.AddRow(Markup.Escape(target.Description), $"{target.Target:N0}", $"{target.Model:N0}", $"{target.RelativeError:+0.0%;-0.0%}",
+                targets.AddRow(Markup.Escape(target.Description), Numbers.Value(ValueFormat.Units, target.Target), Numbers.Value(ValueFormat.Units, target.Model),
+                    Numbers.Relative(1, 1 + target.RelativeError),
                     target.Met ? "[green]yes[/]" : "[red]no[/]");
             }
             console.Write(targets);
-            console.MarkupLine($"Largest brand x market cell error: {report.MaxCellError:P3} over {report.Cells.Length} cells with data.");
+            console.MarkupLine($"Largest brand x market cell error: {Numbers.Value(ValueFormat.Percent, report.MaxCellError)} over {report.Cells.Length} cells with data.");
             return ExitCodes.Ok;
         });
         return command;

@@ -28,7 +28,7 @@ public static class CatalogCommands
             var rows = new Tabular("id", "name", "group", "base-year units", "markets", "plants", "version");
             foreach (var b in response.Brands)
             {
-                rows.Add(b.Id, b.Name, b.Group, b.BaseYearUnits, b.Markets.Count, string.Join(" ", b.Plants), b.Version);
+                rows.Add(b.Id, b.Name, b.Group, Quantity.Units(b.BaseYearUnits), b.Markets.Count, string.Join(" ", b.Plants), b.Version);
             }
             OutputOptions.Write(parse.GetValue(format), parse.GetValue(file), console, output, response,
                 () => rows.WriteTable(console, $"Brands (dataset {response.DatasetVersion})"), rows);
@@ -48,7 +48,7 @@ public static class CatalogCommands
             var rows = new Tabular("id", "name", "region", "customs union", "new cars", "BEV share", "PHEV share", "public chargers", "version");
             foreach (var m in response.Markets)
             {
-                rows.Add(m.Id, m.Name, m.Region, m.CustomsUnion, m.NewCarSales, new Share(m.BevShare), new Share(m.PhevShare), m.PublicChargers, m.Version);
+                rows.Add(m.Id, m.Name, m.Region, m.CustomsUnion, Quantity.Units(m.NewCarSales), Quantity.Share(m.BevShare), Quantity.Share(m.PhevShare), Quantity.Units(m.PublicChargers), m.Version);
             }
             OutputOptions.Write(parse.GetValue(format), parse.GetValue(file), console, output, response,
                 () => rows.WriteTable(console, $"Markets, base year (dataset {response.DatasetVersion})"), rows);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using NevGrains.Api.V1;
 using NevGrains.Cli.Files;
 using NevGrains.Cli.Output;
+using NevGrains.Cli.Reports;
 using Spectre.Console;
 
 namespace NevGrains.Cli.Commands;
@@ -29,9 +30,10 @@ public static class ExperimentCommands
                 var response = await Invocation.FromFile(input.Path, "sweep", () =>
                     client.Experiments.RunSweepAsync(new RunSweepRequest { Sweep = input.Spec }, cancellationToken: token).ResponseAsync);
                 var rows = new Tabular([.. response.Axes, .. response.Metrics]);
+                var formats = response.Metrics.Select(m => MetricInfo.FromLabel(m).Format).ToArray();
                 foreach (var point in response.Points)
                 {
-                    rows.Add([.. point.AxisValues.Cast<object>(), .. point.Metrics.Cast<object>()]);
+                    rows.Add([.. point.AxisValues.Cast<object>(), .. point.Metrics.Select((v, i) => (object)new Quantity(v, formats[i]))]);
                 }
                 OutputOptions.Write(parse.GetValue(format), parse.GetValue(outFile), console, output, response,
                     () => rows.WriteTable(console, $"Sweep of {input.Spec.Scenario?.Name}: {response.Points.Count} points, dataset {response.DatasetVersion}"), rows);
@@ -60,7 +62,9 @@ public static class ExperimentCommands
                 var rows = new Tabular("metric", "base P50", "scenario P10", "scenario P50", "scenario P90", "change P10", "change P50", "change P90", "change mean");
                 foreach (var m in response.Metrics)
                 {
-                    rows.Add(m.Metric, m.Base.P50, m.Scenario.P10, m.Scenario.P50, m.Scenario.P90, m.Delta.P10, m.Delta.P50, m.Delta.P90, m.Delta.Mean);
+                    var f = MetricInfo.FromLabel(m.Metric).Format;
+                    rows.Add(m.Metric, new Quantity(m.Base.P50, f), new Quantity(m.Scenario.P10, f), new Quantity(m.Scenario.P50, f), new Quantity(m.Scenario.P90, f),
+                        new Quantity(m.Delta.P10, f), new Quantity(m.Delta.P50, f), new Quantity(m.Delta.P90, f), new Quantity(m.Delta.Mean, f));
                 }
                 OutputOptions.Write(parse.GetValue(format), parse.GetValue(outFile), console, output, response, () =>
                 {
@@ -71,7 +75,7 @@ public static class ExperimentCommands
                         foreach (var t in response.Thresholds)
                         {
                             var name = t.Threshold.Metric < response.Metrics.Count ? response.Metrics[t.Threshold.Metric].Metric : $"metric {t.Threshold.Metric}";
-                            odds.Add(name, $"{(t.Threshold.OnDelta ? "change" : "value")} {(t.Threshold.Below ? "<" : ">")} {t.Threshold.Value:N0}", new Share(t.Probability));
+                            odds.Add(name, $"{(t.Threshold.OnDelta ? "change" : "value")} {(t.Threshold.Below ? "<" : ">")} {Numbers.AsGiven(t.Threshold.Value)}", Quantity.Share(t.Probability));
                         }
                         odds.WriteTable(console, "Threshold probabilities");
                     }
@@ -108,12 +112,13 @@ public static class ExperimentCommands
                 var response = await Invocation.FromFile(input.Path, "", () =>
                     client.Experiments.RunSensitivityAsync(input.Request, cancellationToken: token).ResponseAsync);
                 var rows = new Tabular("parameter", "low value", "high value", "metric at low", "metric at high", "swing");
+                var f = MetricInfo.FromLabel(response.Metric).Format;
                 foreach (var b in response.Bars.OrderByDescending(b => Math.Abs(b.MetricAtHigh - b.MetricAtLow)))
                 {
-                    rows.Add(b.Parameter, b.LowValue, b.HighValue, b.MetricAtLow, b.MetricAtHigh, Math.Abs(b.MetricAtHigh - b.MetricAtLow));
+                    rows.Add(b.Parameter, b.LowValue, b.HighValue, new Quantity(b.MetricAtLow, f), new Quantity(b.MetricAtHigh, f), new Quantity(Math.Abs(b.MetricAtHigh - b.MetricAtLow), f));
                 }
                 OutputOptions.Write(parse.GetValue(format), parse.GetValue(outFile), console, output, response,
-                    () => rows.WriteTable(console, $"Sensitivity of {response.Metric} (at defaults: {response.Center:N0}), dataset {response.DatasetVersion}"), rows);
+                    () => rows.WriteTable(console, $"Sensitivity of {response.Metric} (at defaults: {Numbers.Value(f, response.Center)}), dataset {response.DatasetVersion}"), rows);
                 return ExitCodes.Ok;
             }));
         return command;

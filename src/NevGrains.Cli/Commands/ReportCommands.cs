@@ -63,7 +63,7 @@ public static class ReportCommands
                         break;
                 }
                 var target = parse.GetValue(folder)!.FullName;
-                var stem = Path.GetFileName(input.Path).Split('.')[0];
+                var stem = ReportStem(input.Path);
                 var html = report.WriteHtml(Path.Combine(target, stem + ".html"));
                 console.MarkupLine($"Report with {report.Charts.Count} chart(s): [bold]{Markup.Escape(html)}[/]");
                 if (parse.GetValue(png))
@@ -76,6 +76,16 @@ public static class ReportCommands
                 return ExitCodes.Ok;
             }));
         return command;
+    }
+
+    /// <summary>
+    /// The report's file name: the input's name without <c>.json</c> (<c>byd-szeged-eu-duty.scenario</c>), so the scenario and the
+    /// Monte Carlo file of one stem write different reports.
+    /// </summary>
+    internal static string ReportStem(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? name[..^".json".Length] : name;
     }
 
     private static (string Path, IMessage Message) Read(string path)
@@ -114,7 +124,9 @@ public static class ReportCommands
         {
             throw new InputFileException("--owner", owner, "has no results in the markets asked for");
         }
-        IReadOnlyList<string> markets = marketOption.Length > 0 ? marketOption : MarketsMostChanged(comparison);
+        IReadOnlyList<string> markets = marketOption.Length > 0
+            ? marketOption
+            : Shown(await LeverMarkets(scenario, brands, client, token), comparison);
         var shown = new CompareScenarioResponse { Scenario = comparison.Scenario, DatasetVersion = comparison.DatasetVersion };
         shown.Cells.AddRange(comparison.Cells.Where(c => markets.Contains(c.Market)));
         ScenarioCommands.WriteComparison(console, shown);
@@ -124,12 +136,71 @@ public static class ReportCommands
         report.AddValueByYear(comparison, owner, markets, CellMetric.GrossMarginUsd);
     }
 
-    /// <summary>The markets where the scenario moves the brand's units most (its largest markets if it moves none).</summary>
-    private static List<string> MarketsMostChanged(CompareScenarioResponse comparison) =>
-        [.. comparison.Cells.GroupBy(c => c.Market)
+    /// <summary>
+    /// The markets to chart: those the levers name (a plant's own market, a lever's market or jurisdiction) where the brand has
+    /// results, then the markets where the scenario moves the brand's units most (its largest if it moves none).
+    /// </summary>
+    private static List<string> Shown(IReadOnlyCollection<string> leverMarkets, CompareScenarioResponse comparison)
+    {
+        var withCells = comparison.Cells.Select(c => c.Market).ToHashSet(StringComparer.Ordinal);
+        var named = leverMarkets.Where(withCells.Contains).Distinct().ToList();
+        var mostChanged = comparison.Cells.GroupBy(c => c.Market)
             .Select(g => (Market: g.Key, Change: g.Sum(c => Math.Abs(c.ScenarioUnits - c.BaseUnits)), Size: g.Max(c => c.BaseUnits)))
             .OrderByDescending(m => m.Change >= 1 ? m.Change : 0).ThenByDescending(m => m.Size)
-            .Take(DefaultMarkets).Select(m => m.Market)];
+            .Select(m => m.Market);
+        return [.. named.Concat(mostChanged.Where(m => !named.Contains(m))).Take(Math.Max(DefaultMarkets, named.Count))];
+    }
+
+    /// <summary>The markets a scenario's levers name: market and jurisdiction fields, and the market a changed plant stands in.</summary>
+    private static async Task<List<string>> LeverMarkets(Scenario scenario, ListBrandsResponse brands, NevClient client, CancellationToken token)
+    {
+        var markets = new List<string>();
+        foreach (var lever in scenario.Levers)
+        {
+            if (Lever.Descriptor.Oneofs[0].Accessor.GetCaseFieldDescriptor(lever) is not { } kind || kind.Accessor.GetValue(lever) is not IMessage inner)
+            {
+                continue;
+            }
+            foreach (var field in inner.Descriptor.Fields.InDeclarationOrder())
+            {
+                switch (field.JsonName, field.Accessor.GetValue(inner))
+                {
+                    case ("market" or "jurisdiction", string { Length: > 0 } id):
+                        markets.Add(id);
+                        break;
+                    case ("markets", IEnumerable<string> ids):
+                        markets.AddRange(ids);
+                        break;
+                    case ("plant", string { Length: > 0 } plant) when brands.Brands.FirstOrDefault(b => b.Plants.Contains(plant)) is { } owner:
+                        var detail = await client.Catalog.GetBrandAsync(new GetBrandRequest { Id = owner.Id }, cancellationToken: token);
+                        if (PlantMarket(detail.Json, plant) is { } home)
+                        {
+                            markets.Add(home);
+                        }
+                        break;
+                }
+            }
+        }
+        return markets;
+    }
+
+    /// <summary>The market a plant stands in, from the brand's dataset JSON.</summary>
+    private static string? PlantMarket(string brandJson, string plant)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(brandJson);
+        if (!document.RootElement.TryGetProperty("plants", out var plants) || plants.ValueKind != System.Text.Json.JsonValueKind.Array)
+        {
+            return null;
+        }
+        foreach (var p in plants.EnumerateArray())
+        {
+            if (p.TryGetProperty("id", out var id) && id.GetString() == plant && p.TryGetProperty("market", out var market))
+            {
+                return market.GetString();
+            }
+        }
+        return null;
+    }
 
     /// <summary>The first brand a lever names: its "brand" field, or the owner of the plant it changes.</summary>
     private static string? LeverBrand(Scenario scenario, ListBrandsResponse brands)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using NevGrains.Api.V1;
 using NevGrains.Cli.Files;
 using NevGrains.Cli.Output;
+using NevGrains.Cli.Reports;
 using Spectre.Console;
 
 namespace NevGrains.Cli.Commands;
@@ -46,10 +47,10 @@ public static class ScenarioCommands
                 var totals = new Tabular("owner", "year", "units", "NEV units", "revenue, USD m", "gross margin, USD m", "duties paid, USD m");
                 foreach (var g in result.Cells.GroupBy(c => (c.Owner, c.Year)).OrderBy(g => g.Key.Owner, StringComparer.Ordinal).ThenBy(g => g.Key.Year))
                 {
-                    totals.Add(g.Key.Owner, g.Key.Year, g.Sum(c => c.BevUnits + c.PhevUnits + c.OtherUnits), g.Sum(c => c.BevUnits + c.PhevUnits),
-                        g.Sum(c => c.RevenueUsd) / 1e6, g.Sum(c => c.GrossMarginUsd) / 1e6, g.Sum(c => c.TariffPaidUsd) / 1e6);
+                    totals.Add(g.Key.Owner, g.Key.Year, Quantity.Units(g.Sum(c => c.BevUnits + c.PhevUnits + c.OtherUnits)), Quantity.Units(g.Sum(c => c.BevUnits + c.PhevUnits)),
+                        Quantity.UsdMillions(g.Sum(c => c.RevenueUsd)), Quantity.UsdMillions(g.Sum(c => c.GrossMarginUsd)), Quantity.UsdMillions(g.Sum(c => c.TariffPaidUsd)));
                 }
-                totals.WriteTable(console, "Totals over the markets shown");
+                totals.WriteTable(console, "Totals " + Shown(result.Cells.Select(c => (c.Market, c.Year))));
             }, detail);
             ConvergenceWarning.Write(error, result.Diagnostics);
             return ExitCodes.Ok;
@@ -92,6 +93,23 @@ public static class ScenarioCommands
     }
 
     /// <summary>The change per owner and year, summed over the markets shown.</summary>
+    /// <summary>"over hu, de and 3 more markets, 2025-2028": the markets and years a summary table adds up.</summary>
+    internal static string Shown(IEnumerable<(string Market, int Year)> cells)
+    {
+        var list = cells.ToList();
+        if (list.Count == 0)
+        {
+            return "(no cells)";
+        }
+        var markets = list.Select(c => c.Market).Distinct().Order(StringComparer.Ordinal).ToList();
+        var (first, last) = (list.Min(c => c.Year), list.Max(c => c.Year));
+        const int Named = 8;
+        var names = markets.Count <= Named
+            ? string.Join(", ", markets)
+            : $"{string.Join(", ", markets.Take(Named))} and {markets.Count - Named} more";
+        return $"over {(markets.Count == 1 ? "market" : $"{markets.Count} markets")} {names}, {(first == last ? $"{first}" : $"{first}-{last}")}";
+    }
+
     internal static void WriteComparison(IAnsiConsole console, CompareScenarioResponse response)
     {
         console.MarkupLine($"[bold]{Markup.Escape(response.Scenario)}[/] against the base, dataset {Markup.Escape(response.DatasetVersion)}");
@@ -104,11 +122,11 @@ public static class ScenarioCommands
             {
                 continue;
             }
-            rows.Add(g.Key.Owner, g.Key.Year, baseUnits, scenarioUnits, scenarioUnits - baseUnits,
-                baseUnits > 0 ? new Share(scenarioUnits / baseUnits - 1) : "new",
-                g.Sum(c => c.ScenarioGrossMarginUsd - c.BaseGrossMarginUsd) / 1e6, g.Sum(c => c.ScenarioTariffPaidUsd - c.BaseTariffPaidUsd) / 1e6);
+            rows.Add(g.Key.Owner, g.Key.Year, Quantity.Units(baseUnits), Quantity.Units(scenarioUnits), Quantity.Units(scenarioUnits - baseUnits),
+                baseUnits > 0 ? Quantity.Share(scenarioUnits / baseUnits - 1) : "new",
+                Quantity.UsdMillions(g.Sum(c => c.ScenarioGrossMarginUsd - c.BaseGrossMarginUsd)), Quantity.UsdMillions(g.Sum(c => c.ScenarioTariffPaidUsd - c.BaseTariffPaidUsd)));
         }
-        rows.WriteTable(console, "Change over the markets shown");
+        rows.WriteTable(console, "Change " + Shown(response.Cells.Select(c => (c.Market, c.Year))));
     }
 
     private static Command Explain(TextWriter output, TextWriter error)
@@ -151,7 +169,8 @@ public static class ScenarioCommands
             OutputOptions.Write(parse.GetValue(format), parse.GetValue(outFile), console, output, response, () =>
             {
                 console.MarkupLine($"[bold]{Markup.Escape(response.Scenario)}[/]: change in {parse.GetValue(metric)} by driver (Shapley values; they add up to the change)");
-                var rows = new Tabular(["owner", "year", "change", .. drivers]);
+                var unit = explained == ExplainedMetric.Units ? ValueFormat.Units : ValueFormat.UsdMillions;
+                var rows = new Tabular(["owner", "year", unit == ValueFormat.Units ? "change" : "change, USD m", .. drivers]);
                 foreach (var g in response.Cells.GroupBy(c => (c.Owner, c.Year)).OrderBy(g => g.Key.Owner, StringComparer.Ordinal).ThenBy(g => g.Key.Year))
                 {
                     var change = g.Sum(c => c.ScenarioValue - c.BaseValue);
@@ -159,9 +178,9 @@ public static class ScenarioCommands
                     {
                         continue;
                     }
-                    rows.Add([g.Key.Owner, g.Key.Year, change, .. Enumerable.Range(0, drivers.Length).Select(i => (object)g.Sum(c => c.ByDriver[i]))]);
+                    rows.Add([g.Key.Owner, g.Key.Year, new Quantity(change, unit), .. Enumerable.Range(0, drivers.Length).Select(i => (object)new Quantity(g.Sum(c => c.ByDriver[i]), unit))]);
                 }
-                rows.WriteTable(console, "Change by driver over the markets shown");
+                rows.WriteTable(console, "Change by driver " + Shown(response.Cells.Select(c => (c.Market, c.Year))));
             }, detail);
             ConvergenceWarning.Write(error, response.Diagnostics, response.BaseDiagnostics);
             return ExitCodes.Ok;

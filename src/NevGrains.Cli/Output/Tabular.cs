@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace NevGrains.Cli.Output;
 
-/// <summary>A result as rows and named columns, rendered as a terminal table or as CSV (invariant culture, full precision).</summary>
+/// <summary>A result as rows and named columns, rendered as a terminal table or as CSV, with <see cref="Numbers"/>' rules.</summary>
 public sealed class Tabular(params string[] columns)
 {
     private readonly List<object[]> rows = [];
@@ -48,25 +48,11 @@ public sealed class Tabular(params string[] columns)
         {
             foreach (var value in row)
             {
-                csv.WriteField(value switch
-                {
-                    double d => d.ToString("R", CultureInfo.InvariantCulture),
-                    Share s => s.Value.ToString("R", CultureInfo.InvariantCulture),
-                    _ => Convert.ToString(value, CultureInfo.InvariantCulture),
-                });
+                csv.WriteField(Numbers.Csv(value));
             }
             csv.NextRecord();
         }
     }
 
-    private static string Display(object value) => value switch
-    {
-        double d when Math.Abs(d) >= 100 => d.ToString("N0", CultureInfo.InvariantCulture),
-        double d => d.ToString("0.###", CultureInfo.InvariantCulture),
-        Share s => s.Value.ToString("0.0%", CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
+    private static string Display(object value) => Numbers.Display(value);
 }
-
-/// <summary>A share, shown as a percentage in tables and as a plain number in CSV.</summary>
-public readonly record struct Share(double Value);

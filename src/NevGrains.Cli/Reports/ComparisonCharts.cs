@@ -1,5 +1,7 @@
 using NevGrains.Api.V1;
 
+using NevGrains.Cli.Output;
+
 namespace NevGrains.Cli.Reports;
 
 /// <summary>A per-cell quantity of a comparison that adds up over markets.</summary>
@@ -30,10 +32,10 @@ internal static class ComparisonCharts
             var (first, last) = (cells[0], cells[^1]);
             rows.Add([
                 names.Market(market),
-                .. years.Count > 1 ? [Formats.Value(ValueFormat.Percent, first.BaseShare)] : Array.Empty<string>(),
-                Formats.Value(ValueFormat.Percent, last.BaseShare),
-                Formats.Value(ValueFormat.Percent, last.ScenarioShare),
-                Formats.Change(ValueFormat.Percent, last.ScenarioShare - last.BaseShare),
+                .. years.Count > 1 ? [Numbers.Value(ValueFormat.Percent, first.BaseShare)] : Array.Empty<string>(),
+                Numbers.Value(ValueFormat.Percent, last.BaseShare),
+                Numbers.Value(ValueFormat.Percent, last.ScenarioShare),
+                Numbers.Change(ValueFormat.Percent, last.ScenarioShare - last.BaseShare),
             ]);
         }
         elements.Add(new ChartLegendKey("Scenario (solid)", Dashed: false));
@@ -83,10 +85,10 @@ internal static class ComparisonCharts
         var rows = years.Select((y, i) => (IReadOnlyList<string>)
         [
             y.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Formats.Value(info.Format, totals[i].Base),
-            Formats.Value(info.Format, totals[i].Scenario),
-            Formats.Change(info.Format, totals[i].Scenario - totals[i].Base),
-            Formats.Relative(totals[i].Base, totals[i].Scenario),
+            Numbers.Value(info.Format, totals[i].Base),
+            Numbers.Value(info.Format, totals[i].Scenario),
+            Numbers.Change(info.Format, totals[i].Scenario - totals[i].Base),
+            Numbers.Relative(totals[i].Base, totals[i].Scenario),
         ]).ToList();
         var where = marketsLabel ?? names.Markets(selection.Markets);
         return new ReportChart(ChartKind.ValueByYear, $"{names.Owner(owner)} {info.Noun} by year, {where}, base vs scenario", "",

@@ -1,6 +1,8 @@
 using System.Globalization;
 using NevGrains.Api.V1;
 
+using NevGrains.Cli.Output;
+
 namespace NevGrains.Cli.Reports;
 
 /// <summary>Charts of experiments: sensitivity (tornado), Monte Carlo (fans and distributions), sweeps.</summary>
@@ -26,15 +28,15 @@ internal static class ExperimentCharts
             elements.Add(new ChartTornadoBar(bar.Parameter, bars.Count - 1 - i, center, bar.MetricAtLow, bar.MetricAtHigh,
                 Formats.Tick(ValueFormat.Number, bar.LowValue), Formats.Tick(ValueFormat.Number, bar.HighValue)));
         }
-        elements.Add(new ChartReferenceLine($"At default parameters: {Formats.Value(info.Format, center)}", center));
+        elements.Add(new ChartReferenceLine($"At default parameters: {Numbers.Value(info.Format, center)}", center));
         var rows = bars.Select(b => (IReadOnlyList<string>)
         [
             b.Parameter,
             Formats.Tick(ValueFormat.Number, b.LowValue),
             Formats.Tick(ValueFormat.Number, b.HighValue),
-            Formats.Value(info.Format, b.MetricAtLow),
-            Formats.Value(info.Format, b.MetricAtHigh),
-            Formats.Change(info.Format, b.MetricAtHigh - b.MetricAtLow),
+            Numbers.Value(info.Format, b.MetricAtLow),
+            Numbers.Value(info.Format, b.MetricAtHigh),
+            Numbers.Change(info.Format, b.MetricAtHigh - b.MetricAtLow),
         ]).ToList();
         return new ReportChart(ChartKind.Tornado, $"Sensitivity of {what} to one parameter at a time", "",
             ChartParts.Subtitle("Bars run from the metric at each parameter's low value to its high value (values at the bar ends)", null,
@@ -91,12 +93,12 @@ internal static class ExperimentCharts
         var rows = byYear.Select(p => (IReadOnlyList<string>)
         [
             p.Spec.Year.ToString(CultureInfo.InvariantCulture),
-            Formats.Value(info.Format, p.Summary.Base.P50),
-            Formats.Value(info.Format, p.Summary.Scenario.P10),
-            Formats.Value(info.Format, p.Summary.Scenario.P50),
-            Formats.Value(info.Format, p.Summary.Scenario.P90),
-            Formats.Change(info.Format, p.Summary.Delta.P50),
-            $"{Formats.Change(info.Format, p.Summary.Delta.P10)} to {Formats.Change(info.Format, p.Summary.Delta.P90)}",
+            Numbers.Value(info.Format, p.Summary.Base.P50),
+            Numbers.Value(info.Format, p.Summary.Scenario.P10),
+            Numbers.Value(info.Format, p.Summary.Scenario.P50),
+            Numbers.Value(info.Format, p.Summary.Scenario.P90),
+            Numbers.Change(info.Format, p.Summary.Delta.P50),
+            $"{Numbers.Change(info.Format, p.Summary.Delta.P10)} to {Numbers.Change(info.Format, p.Summary.Delta.P90)}",
         ]).ToList();
         return new ReportChart(ChartKind.Fan, $"{Describe(spec, names, withYear: false)}: Monte Carlo P10-P90 by year, base vs scenario", "",
             subtitle, ChartParts.YearAxis([.. byYear.Select(p => p.Spec.Year)]), new ChartAxis(info.AxisLabel, info.Format), elements,
@@ -118,7 +120,7 @@ internal static class ExperimentCharts
             $"{Describe(spec, names, withYear: true)}: Monte Carlo P50 with P10-P90 whiskers, base vs scenario", "", subtitle,
             ChartParts.CategoryAxis("", [(0, "Base"), (1, "Scenario")]), new ChartAxis(info.AxisLabel, info.Format), elements,
             new SummaryTable(["", "P10", "P50", "P90", "Mean"],
-                [Row("Base", summary.Base, Formats.Value), Row("Scenario", summary.Scenario, Formats.Value), Row("Change", summary.Delta, Formats.Change)]));
+                [Row("Base", summary.Base, Numbers.Value), Row("Scenario", summary.Scenario, Numbers.Value), Row("Change", summary.Delta, Numbers.Change)]));
     }
 
     public static IReadOnlyList<ReportChart> Sweep(RunSweepResponse sweep, SweepSpec? spec, ReportNames names)
@@ -164,11 +166,11 @@ internal static class ExperimentCharts
             var rows = lines.Select(l =>
             {
                 var values = l.Points.Select(p => p.Metrics[metric]).ToList();
-                string At(double value) => l.Points.FirstOrDefault(p => p.AxisValues[0] == value) is { } p ? Formats.Value(info.Format, p.Metrics[metric]) : "";
+                string At(double value) => l.Points.FirstOrDefault(p => p.AxisValues[0] == value) is { } p ? Numbers.Value(info.Format, p.Metrics[metric]) : "";
                 return (IReadOnlyList<string>)
                 [
-                    l.Label.Length == 0 ? "all points" : l.Label, At(first), At(last), Formats.Value(info.Format, values.Min()),
-                    Formats.Value(info.Format, values.Max()),
+                    l.Label.Length == 0 ? "all points" : l.Label, At(first), At(last), Numbers.Value(info.Format, values.Min()),
+                    Numbers.Value(info.Format, values.Max()),
                 ];
             }).ToList();
             var by = others.Count == 0 ? "" : $", by {string.Join(" and ", others)}";

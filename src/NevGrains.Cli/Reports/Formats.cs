@@ -64,9 +64,6 @@ internal static class Formats
     /// <summary>A tick label: as short as the value allows.</summary>
     public static string Tick(ValueFormat format, double value) => Write(format, value, "0.##");
 
-    /// <summary>A value in a table: percentages and dollars with two decimals.</summary>
-    public static string Value(ValueFormat format, double value) => Write(format, value, "0.00");
-
     private static string Write(ValueFormat format, double value, string fraction) => format switch
     {
         ValueFormat.Units => value.ToString("N0", Invariant),
@@ -116,21 +113,6 @@ internal static class Formats
         }
         return 6;
     }
-
-    /// <summary>A change, signed; a change of a share is in percentage points.</summary>
-    public static string Change(ValueFormat format, double change)
-    {
-        var sign = change > 0 ? "+" : "";
-        return format switch
-        {
-            ValueFormat.Percent => sign + (change * 100).ToString("0.00", Invariant) + " pp",
-            _ => sign + Value(format, change),
-        };
-    }
-
-    /// <summary>A relative change ("+12.3%"), or "n/a" from zero.</summary>
-    public static string Relative(double from, double to) =>
-        from == 0 ? "n/a" : (to > from ? "+" : "") + ((to / from - 1) * 100).ToString("0.0", Invariant) + "%";
 
     private static string Usd(double value, string digits)
     {

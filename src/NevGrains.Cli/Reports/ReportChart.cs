@@ -26,8 +26,10 @@ public enum ValueFormat
     Units,
     /// <summary>A fraction written as a percentage (0.125 is "12.5%").</summary>
     Percent,
-    /// <summary>US dollars, compact ("$1.2bn").</summary>
+    /// <summary>US dollars: millions with one decimal ("$68.5m"), whole dollars under a million ("$31,250").</summary>
     Usd,
+    /// <summary>US dollars in a column labelled "USD m": millions with one decimal, no unit ("68.5").</summary>
+    UsdMillions,
     /// <summary>A calendar year: integer ticks, no separators.</summary>
     Year,
     /// <summary>Named categories placed by <see cref="ChartAxis.Ticks"/>.</summary>

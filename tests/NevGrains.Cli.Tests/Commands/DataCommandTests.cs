@@ -45,7 +45,7 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("Hungary (hu)", output);
         Assert.Contains("China-built NEV exports", output);
-        Assert.Contains("Largest brand x market cell error: 0.000 %", output);
+        Assert.Contains("Largest brand x market cell error: 0.0%", output);
     }
 
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)

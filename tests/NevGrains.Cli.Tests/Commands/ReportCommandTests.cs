@@ -18,10 +18,12 @@ public sealed class ReportCommandTests(ServiceFixture service) : IDisposable
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("Report with 3 chart(s)", output, StringComparison.Ordinal);
-        var html = await File.ReadAllTextAsync(Path.Combine(folder.Path, "byd-szeged-eu-duty.html"));
+        var html = await File.ReadAllTextAsync(Path.Combine(folder.Path, "byd-szeged-eu-duty.scenario.html"));
         Assert.Contains("BYD market share", html, StringComparison.Ordinal);
         Assert.Contains("Germany", html, StringComparison.Ordinal); // the markets the EU levers move, not BYD's largest overall
-        Assert.Equal(3, Directory.GetFiles(Path.Combine(folder.Path, "byd-szeged-eu-duty"), "*.png").Length);
+        Assert.Contains("Hungary", html, StringComparison.Ordinal); // where the delayed plant stands
+        Assert.Contains("Change over 6 markets de, es, fr, hu, it, rest-europe, 2025-2028", output, StringComparison.Ordinal);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(folder.Path, "byd-szeged-eu-duty.scenario"), "*.png").Length);
     }
 
     [Theory]
@@ -37,6 +39,20 @@ public sealed class ReportCommandTests(ServiceFixture service) : IDisposable
         var html = await File.ReadAllTextAsync(Directory.GetFiles(folder.Path, "*.html").Single());
         Assert.Contains(expected, html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reports_of_a_scenario_and_its_monte_carlo_file_of_one_stem_do_not_overwrite_each_other()
+    {
+        var scenario = await service.Nev("report", Example("byd-szeged-eu-duty.scenario.json"), "--out", folder.Path);
+        var monteCarlo = await service.Nev("report", Example("byd-szeged-eu-duty.montecarlo.json"), "--out", folder.Path);
+
+        Assert.Equal(ExitCodes.Ok, scenario.Code);
+        Assert.Equal(ExitCodes.Ok, monteCarlo.Code);
+        Assert.Equal(["byd-szeged-eu-duty.montecarlo.html", "byd-szeged-eu-duty.scenario.html"],
+            Directory.GetFiles(folder.Path, "*.html").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Contains("BYD market share", await File.ReadAllTextAsync(Path.Combine(folder.Path, "byd-szeged-eu-duty.scenario.html")), StringComparison.Ordinal);
+        Assert.Contains("P10", await File.ReadAllTextAsync(Path.Combine(folder.Path, "byd-szeged-eu-duty.montecarlo.html")), StringComparison.Ordinal);
     }
 
     [Fact]
