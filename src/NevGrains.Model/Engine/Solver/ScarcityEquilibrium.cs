@@ -146,9 +146,9 @@ internal sealed class ScarcityEquilibrium(RunState run)
                         }
                     }
                     // Newton found no descent (a kink: rents at their cap, a subsidy price limit). Each constraint's load falls as its
-                    // own rent rises, so a sweep of bracketed one-dimensional solves always makes progress; then Newton resumes.
-                    var before = MaxResidual();
-                    merit = Sweep(y, tau, tolerance, ref iterations);
+                    // own rent rises, so a sweep of bracketed one-dimensional solves always makes progress; then Newton resumes. The
+                    // loads still hold the last rejected trial's, so the residual to beat is measured by the sweep at the restored rents.
+                    merit = Sweep(y, tau, tolerance, ref iterations, out var before);
                     residual = MaxResidual();
                     if (residual < before * 0.999 && iterations < budget)
                     {
@@ -167,11 +167,13 @@ internal sealed class ScarcityEquilibrium(RunState run)
 
     /// <summary>
     /// One Gauss-Seidel sweep: for each constraint off its complementarity, the rent that makes it hold with the others fixed, by
-    /// bisection (its load is monotone in its own rent). Counts as one iteration per constraint solved.
+    /// bisection (its load is monotone in its own rent). Counts as one iteration per constraint solved. <paramref name="before"/> is the
+    /// largest residual at the rents the sweep starts from.
     /// </summary>
-    private double Sweep(int y, double tau, double tolerance, ref int iterations)
+    private double Sweep(int y, double tau, double tolerance, ref int iterations, out double before)
     {
         var merit = Evaluate(y, tau);
+        before = MaxResidual();
         foreach (var network in run.Networks)
         {
             foreach (var constraint in network.Constraints)
