@@ -31,6 +31,15 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
     {
         var previous = Constraints.ToDictionary(c => c.Key, c => c.Rent, StringComparer.Ordinal);
         Constraints.Clear();
+        if (!baseYear)
+        {
+            // Last year's allocation must not leak into this year's solve: until the allocation, a cell's locally built share (which
+            // local-only subsidies follow, section 4.4) is that of the equilibrium's route split.
+            foreach (var cell in Cells)
+            {
+                cell.ClearUnits();
+            }
+        }
         var plantConstraint = new Dictionary<int, int>();
         var brandInfo = compiled.Brands[Brand];
         foreach (var cell in Cells)
