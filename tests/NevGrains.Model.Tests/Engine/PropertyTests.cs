@@ -21,11 +21,11 @@ public sealed class PropertyTests(ITestOutputHelper output)
     private static readonly long ShippedIterations = Math.Max(12, Iterations / 4);
 
     /// <summary>
-    /// Known gap, issue 11 left open: on the random worlds, second-order effects can move a brand's figures the wrong way by a sliver
-    /// when its plants run full: a tariff that frees a full China plant lowers its rent in every market, the taxed one included, where a
-    /// second plant serves it too (seen up to +1.8% in the taxed market; the tariff check allows 5%),
-    /// a kit plant's duty shifts the mix of routes (+0.003%), more chargers or stores shift a full plant's output between markets
-    /// (-0.01%). The checks allow that much; the wrong-sign answers the issue was about (+15-20%) stay far outside.
+    /// Known gap, issue 11 left open: second-order effects can move a brand's figures the wrong way by a sliver when its plants run
+    /// full: a kit plant's duty shifts the mix of routes (+0.003%), more chargers or stores shift a full plant's output between markets
+    /// (-0.01%). On the shipped baseline, a tariff that lowers a full plant's rent can raise one market's units slightly where the
+    /// brand sells several powertrains from that plant (docs/model.md, section 13; +0.4% seen; the shipped check allows 5%).
+    /// The wrong-sign answers the issue was about (+15-20%) stay far outside.
     /// </summary>
     private const double SecondOrder = 1e-2;
 
@@ -72,7 +72,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_higher_own_tariff_never_raises_that_brands_taxed_units_there_in_any_year()
+    public void A_higher_tariff_on_a_brands_china_built_cars_never_raises_them_in_the_lever_territory_in_any_year()
     {
         var lowered = 0;
         Gen.Select(Seeds, Seeds, Gen.Double[0.01, 1.0]).Sample((dataSeed, leverSeed, rate) =>
@@ -100,18 +100,19 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 return;
             }
 
-            // The lever taxes the brand's imports from China (and kit-built cars of Chinese origin). The brand never sells more there,
-            // unless buyers move to its cars built inside the market's customs territory, which the lever does not tax.
-            foreach (var covered in compiled.Markets.Where(m => m.Id == market.Id || (market.CustomsUnion is not null && m.CustomsUnion == market.CustomsUnion)))
+            // The lever taxes the brand's cars built in China. Summed over the lever's territory (the market, or every member of its
+            // customs union) and over powertrains, the brand never sells more of them there, in any year. Single members and single
+            // powertrains may: with a full plant, the duty (a share of the price) lowers the plant's per-car rent by more than it adds
+            // to a cheaper powertrain, so a member whose sales lean to PHEVs can gain while the territory loses, and buyers may move
+            // to the brand's cars built outside China, which the lever does not tax (docs/model.md, section 13).
+            var territory = compiled.Markets.Where(m => m.Id == market.Id || (market.CustomsUnion is not null && m.CustomsUnion == market.CustomsUnion))
+                .Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var year in Years)
             {
-                foreach (var year in Years)
-                {
-                    var b = before.Cell(brand, covered.Id, year);
-                    var a = after.Cell(brand, covered.Id, year);
-                    var movedToLocal = (a?.LocallyBuiltShare ?? 0) > (b?.LocallyBuiltShare ?? 0) + 1e-9;
-                    Assert.True(movedToLocal || (a?.Units ?? 0) <= (b?.Units ?? 0) * (1 + 5 * SecondOrder) + 1e-6,
-                        $"{brand} in {covered.Id} {year}: {b?.Units:0.0} -> {a?.Units:0.0} with +{rate:P0} from {tariff.From} (data {dataSeed}, levers {leverSeed})");
-                }
+                var b = before.Cells.Where(c => c.Owner == brand && c.Year == year && territory.Contains(c.Market)).Sum(c => c.ChinaBuiltUnits);
+                var a = after.Cells.Where(c => c.Owner == brand && c.Year == year && territory.Contains(c.Market)).Sum(c => c.ChinaBuiltUnits);
+                Assert.True(a <= b * (1 + Reordering) + 1e-6,
+                    $"{brand}'s China-built units in {market.CustomsUnion ?? market.Id} {year}: {b:0.0} -> {a:0.0} with +{rate:P0} from {tariff.From} (data {dataSeed}, levers {leverSeed})");
             }
             if (after.CellsOf(brand, market.Id).Sum(c => c.Units) < before.CellsOf(brand, market.Id).Sum(c => c.Units) * (1 - 1e-6))
             {
@@ -141,8 +142,8 @@ public sealed class PropertyTests(ITestOutputHelper output)
             {
                 var b = before.Cell(brand, marketId, year)?.Units ?? 0;
                 var a = after.Cell(brand, marketId, year)?.Units ?? 0;
-                // The freed-rent effect of SecondOrder reaches the shipped data too when a second plant serves the market (Leapmotor's
-                // Spanish plant in rest-europe: +0.4% seen); issue 11 stays open for it.
+                // Per market and in total units, the powertrain-mix effect of a lower rent (see SecondOrder) reaches the shipped data
+                // where a second plant serves the market (Leapmotor's Spanish plant in rest-europe: +0.4% seen).
                 Assert.True(a <= b * (1 + 5 * SecondOrder) + 1e-6, $"{brand} in {marketId} {year}: {b:0.0} -> {a:0.0} with +{rate:P0} (seed {seed})");
             }
         }, iter: ShippedIterations);
