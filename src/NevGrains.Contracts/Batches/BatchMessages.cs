@@ -95,8 +95,10 @@ public sealed record BatchStatus(
     [property: Id(11)] DateTimeOffset? FinishedAt,
     [property: Id(12)] int ChunkSize,
     [property: Id(13)] long Failed = 0,
-    [property: Id(14)] ImmutableDictionary<string, long>? ItemsBySilo = null)
+    [property: Id(14)] ImmutableDictionary<string, long>? ItemsBySilo = null,
+    [property: Id(15)] int ChunksInFlight = 0)
 {
+    /// <summary>No more work will start (a cancelled batch may still have <see cref="ChunksInFlight"/> chunks finishing).</summary>
     public bool IsFinished => State != BatchState.Running;
 
     public double Progress => Total > 0 ? Completed / (double)Total : 1;

@@ -19,8 +19,16 @@ public interface IBatchRegistryGrain : IGrainWithStringKey
 {
     const string Key = "registry";
 
+    /// <summary>Records a batch that runs (again, after its silo went away): no limit applies.</summary>
     [Alias("started")]
     Task Started(RunningBatch batch);
+
+    /// <summary>
+    /// Records a new batch if its owner runs fewer than <paramref name="limit"/> batches: the check and the record are one step, so
+    /// simultaneous submissions of one caller never pass the limit together. True if recorded (or already recorded).
+    /// </summary>
+    [Alias("try-start")]
+    Task<bool> TryStart(RunningBatch batch, int limit);
 
     [OneWay, Alias("progress")]
     Task Progress(string id, long completed);

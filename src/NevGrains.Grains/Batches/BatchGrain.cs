@@ -60,11 +60,30 @@ public sealed partial class BatchGrain(
         {
             throw new CallerLimitExceededException($"{total} items; at most {caller.Limits.MaxBatchItems} in one batch");
         }
-        var running = await Registry.Running();
-        if (running.Count(b => b.Owner == caller.Name) >= caller.Limits.MaxConcurrentBatches)
+        // The slot is taken before any work, in one step with the check (simultaneous submissions cannot pass the limit together),
+        // and given back if the batch does not start.
+        if (!await Registry.TryStart(new RunningBatch(Id, caller.Name, total, 0), caller.Limits.MaxConcurrentBatches))
         {
             throw new CallerLimitExceededException($"{caller.Name} already runs {caller.Limits.MaxConcurrentBatches} batches; wait for one to finish or cancel one");
         }
+        try
+        {
+            await Store(spec, caller, total);
+        }
+        catch when (!state.RecordExists) // an ambiguous write that landed after all (found on reload) keeps its slot
+        {
+            await Registry.Finished(Id);
+            throw;
+        }
+        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        LogStarted(Id, spec.Kind, total, state.State.ChunkCount, state.State.DatasetVersion);
+        StartPump();
+        return Status();
+    }
+
+    /// <summary>Validates the batch, stores scenario inputs in the chunk grains, then the batch record.</summary>
+    private async Task Store(BatchSpec spec, Caller caller, long total)
+    {
         var compiled = await cache.Get(spec.DatasetVersion);
         Validate(spec, compiled);
 
@@ -103,11 +122,6 @@ public sealed partial class BatchGrain(
             await StorageReload.TryReload(state);
             throw;
         }
-        await Registry.Started(new RunningBatch(Id, caller.Name, total, 0));
-        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        LogStarted(Id, spec.Kind, total, chunks, compiled.Version);
-        StartPump();
-        return Status();
     }
 
     public Task<BatchStatus> Status(Caller caller) => Task.FromResult(Owned(caller));
@@ -362,7 +376,8 @@ public sealed partial class BatchGrain(
     {
         var s = state.State;
         return new BatchStatus(Id, s.Spec?.Name ?? "", s.Spec?.Kind ?? BatchKind.Scenarios, s.State, s.Total, s.Completed, s.DatasetVersion, s.Owner,
-            [.. (s.Spec?.EffectiveMetrics ?? []).Select(m => m.Label)], s.CreatedAt, s.UpdatedAt, s.FinishedAt, s.ChunkSize, s.Failed, s.ItemsBySilo);
+            [.. (s.Spec?.EffectiveMetrics ?? []).Select(m => m.Label)], s.CreatedAt, s.UpdatedAt, s.FinishedAt, s.ChunkSize, s.Failed, s.ItemsBySilo,
+            _inFlight.Count);
     }
 
     /// <summary>

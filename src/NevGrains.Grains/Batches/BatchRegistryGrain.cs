@@ -13,10 +13,20 @@ public sealed class BatchRegistryState
 public sealed class BatchRegistryGrain(
     [PersistentState("registry", StorageNames.Batches)] IPersistentState<BatchRegistryState> state) : Grain, IBatchRegistryGrain
 {
-    public async Task Started(RunningBatch batch)
+    public Task Started(RunningBatch batch) => Write(state.State.Running.SetItem(batch.Id, batch));
+
+    public async Task<bool> TryStart(RunningBatch batch, int limit)
     {
-        state.State.Running = state.State.Running.SetItem(batch.Id, batch);
-        await state.WriteStateAsync();
+        if (state.State.Running.ContainsKey(batch.Id))
+        {
+            return true;
+        }
+        if (state.State.Running.Values.Count(b => b.Owner == batch.Owner) >= limit)
+        {
+            return false;
+        }
+        await Write(state.State.Running.SetItem(batch.Id, batch));
+        return true;
     }
 
     public Task Progress(string id, long completed)
@@ -32,8 +42,24 @@ public sealed class BatchRegistryGrain(
     {
         if (state.State.Running.ContainsKey(id))
         {
-            state.State.Running = state.State.Running.Remove(id);
+            await Write(state.State.Running.Remove(id));
+        }
+    }
+
+    /// <summary>The new list, seen by callers only once storage has it; a failed write puts the old one back and reloads.</summary>
+    private async Task Write(ImmutableDictionary<string, RunningBatch> running)
+    {
+        var previous = state.State.Running;
+        state.State.Running = running;
+        try
+        {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Running = previous;
+            await StorageReload.TryReload(state);
+            throw;
         }
     }
 

@@ -3,6 +3,7 @@ using NevGrains.Contracts.Batches;
 using NevGrains.Contracts.Data;
 using NevGrains.Contracts.Scenarios;
 using NevGrains.Grains.Tests.Support;
+using NevGrains.TestSupport;
 using NevGrains.Model.Engine;
 using NevGrains.Model.Experiments;
 using NevGrains.Model.Results;
@@ -99,14 +100,15 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         await batch.Submit(new BatchSpec("long", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(3000), ChunkSize: 5), Caller.Internal("tester"));
 
         var cancelled = await batch.Cancel(Caller.Internal("tester"));
-        await Task.Delay(1000, TestContext.Current.CancellationToken);
-        var later = await batch.GetStatus();
+        // Wait for the chunks that were running at the cancel to settle: nothing else may start.
+        BatchStatus? later = null;
+        await Poll.Until(async () => (later = await batch.GetStatus())!.ChunksInFlight == 0, Timeout, () => $"chunks still in flight: {later}");
 
         Assert.Equal(BatchState.Cancelled, cancelled.State);
         Assert.NotNull(cancelled.FinishedAt);
         Assert.True(later!.Completed < 3000);
         // Only chunks already in flight may still finish after the cancel.
-        Assert.True(later.Completed - cancelled.Completed <= 5 * 64, $"{cancelled.Completed} -> {later.Completed}");
+        Assert.True(later.Completed - cancelled.Completed <= 5L * cancelled.ChunksInFlight, $"{cancelled.Completed} -> {later.Completed} with {cancelled.ChunksInFlight} chunks in flight");
     }
 
     [Fact]
@@ -147,6 +149,54 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
 
         Assert.Contains("at most 4", error.Message, StringComparison.Ordinal);
         Assert.Null(await fixture.Grains.GetGrain<IBatchGrain>(id).GetStatus());
+    }
+
+    [Fact]
+    public async Task Fifty_simultaneous_submissions_of_one_caller_admit_exactly_its_limit()
+    {
+        var caller = Caller.Internal("burst-" + NewId()) with { Limits = new CallerLimits(MaxBatchItems: 100_000, MaxConcurrentBatches: 3) };
+        // Long batches: none can finish while the others are being submitted.
+        var spec = new BatchSpec("burst", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(20_000), ChunkSize: 100);
+        var ids = Enumerable.Range(0, 50).Select(_ => NewId()).ToList();
+
+        var outcomes = await Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, caller);
+                return (Id: id, Admitted: true);
+            }
+            catch (CallerLimitExceededException)
+            {
+                return (Id: id, Admitted: false);
+            }
+        }));
+        var admitted = outcomes.Where(o => o.Admitted).Select(o => o.Id).ToList();
+        foreach (var id in admitted)
+        {
+            await fixture.Grains.GetGrain<IBatchGrain>(id).Cancel(caller);
+        }
+
+        Assert.Equal(3, admitted.Count);
+        foreach (var refused in outcomes.Where(o => !o.Admitted))
+        {
+            Assert.Null(await fixture.Grains.GetGrain<IBatchGrain>(refused.Id).GetStatus());
+        }
+    }
+
+    [Fact]
+    public async Task A_submission_that_fails_validation_gives_its_slot_back()
+    {
+        var caller = Caller.Internal("one-slot-" + NewId()) with { Limits = new CallerLimits(MaxBatchItems: 100, MaxConcurrentBatches: 1) };
+        var invalid = BatchHelpers.Scenarios(5).SetItem(2, new Scenario("bad", [new PriceLever("alpha", 5, 2026)]));
+
+        await Assert.ThrowsAsync<ScenarioException>(() =>
+            fixture.Grains.GetGrain<IBatchGrain>(NewId()).Submit(new BatchSpec("bad", BatchKind.Scenarios, BatchHelpers.Metrics, invalid), caller));
+        var id = NewId();
+        var accepted = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("good", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(5)), caller);
+
+        Assert.Equal(BatchState.Running, accepted.State);
+        Assert.Equal(BatchState.Completed, (await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout)).State);
     }
 
     [Fact]
