@@ -15,6 +15,22 @@ namespace NevGrains.Gateway.Hosting;
 /// <summary>Wires the gateway: Orleans (embedded silo or cluster client), gRPC services, security, limits, health, telemetry.</summary>
 public static class GatewayHosting
 {
+    /// <summary>gRPC's per-message frame header plus slack, on top of the message limit, for Kestrel's body limit.</summary>
+    /// <summary>The API's gRPC services by full name, as health checks and reflection know them.</summary>
+    public static readonly IReadOnlyList<string> ApiServiceNames =
+    [
+        Api.V1.CatalogService.Descriptor.FullName,
+        Api.V1.ScenarioService.Descriptor.FullName,
+        Api.V1.ExperimentService.Descriptor.FullName,
+        Api.V1.BatchService.Descriptor.FullName,
+        Api.V1.AdminService.Descriptor.FullName,
+    ];
+
+    private const int MessageFraming = 64 * 1024;
+
+    /// <summary>Largest request header block: room for a hostile 64 KB API key to be refused by the key check.</summary>
+    private const int MaxHeaderBytes = 256 * 1024;
+
     public static WebApplicationBuilder AddNevGrainsGateway(this WebApplicationBuilder builder)
     {
         var gateway = new GatewayOptions();
@@ -59,6 +75,15 @@ public static class GatewayHosting
             });
         }
 
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // A request message up to the gRPC limit must reach gRPC (which answers RESOURCE_EXHAUSTED above it), not stop at
+            // Kestrel's 30 MB default with an UNKNOWN reset.
+            kestrel.Limits.MaxRequestBodySize = (long)gateway.Limits.MaxReceiveMessageBytes + MessageFraming;
+            // An oversized API key must reach the key check (UNAUTHENTICATED), not break HTTP/2 header decoding (INTERNAL).
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = MaxHeaderBytes;
+        });
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorInterceptor>();
@@ -66,7 +91,15 @@ public static class GatewayHosting
             o.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddGrpcHealthChecks(o =>
+        {
+            // "" is the gateway as a whole; each API service answers by its own name too, as health-checking clients ask.
+            o.Services.Map("", _ => true);
+            foreach (var service in ApiServiceNames)
+            {
+                o.Services.Map(service, _ => true);
+            }
+        }).AddCheck<ClusterHealthCheck>("cluster");
         builder.Services.Configure<HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.Zero;

@@ -22,6 +22,9 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string Anonymous = "anonymous";
 
+    /// <summary>Longer keys are refused without comparing (configured keys are far shorter).</summary>
+    private const int MaxKeyLength = 1024;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var auth = gateway.CurrentValue.Auth;
@@ -36,6 +39,10 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(auth.AllowAnonymousOnLoopback && IsLoopback(Context.Connection.RemoteIpAddress)
                 ? Success(Anonymous, Roles.All)
                 : AuthenticateResult.NoResult());
+        }
+        if (key.Length > MaxKeyLength)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("API key too long"));
         }
         var given = Encoding.UTF8.GetBytes(key);
         foreach (var configured in auth.ApiKeys)

@@ -52,6 +52,39 @@ public sealed class AuthorizationMatrixTests(GatewayFixture gateway)
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("nevgrains.v1.ScenarioService")]
+    [InlineData("nevgrains.v1.BatchService")]
+    [InlineData("nevgrains.v1.AdminService")]
+    public async Task Health_answers_for_the_gateway_and_for_each_api_service_by_name(string service)
+    {
+        var health = new Grpc.Health.V1.Health.HealthClient(gateway.Host.Client());
+
+        var response = await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = service });
+
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task Health_of_an_unknown_service_is_not_found()
+    {
+        var health = new Grpc.Health.V1.Health.HealthClient(gateway.Host.Client());
+
+        await RpcAssert.Fails(StatusCode.NotFound, () => health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "no.such.Service" }).ResponseAsync);
+    }
+
+    [Theory]
+    [InlineData(2 * 1024)]
+    [InlineData(64 * 1024)]
+    public async Task An_oversized_api_key_is_unauthenticated_and_the_service_keeps_serving(int length)
+    {
+        var catalog = new CatalogService.CatalogServiceClient(gateway.Host.Client(new string('k', length)));
+
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => catalog.ListBrandsAsync(new ListBrandsRequest()).ResponseAsync);
+        Assert.NotEmpty((await gateway.Catalog().ListBrandsAsync(new ListBrandsRequest())).Brands);
+    }
+
     private static StatusCode Expected(Caller caller, Call call)
     {
         if (caller is Caller.NoKey or Caller.WrongKey)
