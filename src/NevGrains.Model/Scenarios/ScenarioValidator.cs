@@ -56,6 +56,9 @@ public static class ScenarioValidator
     /// <summary>The horizon a scenario runs to: its own or the dataset's default.</summary>
     public static int HorizonOf(Scenario scenario, CompiledBaseline compiled) => scenario.Horizon ?? compiled.DefaultHorizon;
 
+    /// <summary>Latest end date a lever may give: later ends mean "no end" (leave the field unset) and risk date overflow.</summary>
+    private const int MaxEndYear = 2100;
+
     private sealed class Checker(CompiledBaseline compiled, List<ScenarioIssue> issues)
     {
         private string _at = "";
@@ -192,29 +195,46 @@ public static class ScenarioValidator
                     Markets(l.Markets, "markets");
                     break;
                 case IncentiveLever l:
+                    // Paths as the API spells them: the incentive's fields sit directly under the lever.
                     Market(l.Market, "market");
                     if (l.Incentive is null)
                     {
-                        Issue("incentive", "missing");
+                        Issue("", "the incentive is missing");
                         break;
                     }
                     if (string.IsNullOrWhiteSpace(l.Incentive.Id))
                     {
-                        Issue("incentive.id", "missing");
+                        Issue("id", "missing");
                     }
                     if (l.Incentive.Powertrains.IsDefaultOrEmpty)
                     {
-                        Issue("incentive.powertrains", "must not be empty");
+                        Issue("powertrains", "must not be empty");
                     }
                     if (l.Incentive.Amount is null)
                     {
-                        Issue("incentive.amount", "missing");
+                        Issue("amount", "missing");
                     }
                     else
                     {
-                        Range(l.Incentive.Amount.Value, 0, 1e12, "incentive.amount.value");
+                        Range(l.Incentive.Amount.Value, 0, 1e12, "amount");
                     }
-                    Dates(l.Incentive.ValidFrom, l.Incentive.ValidTo, "incentive.validFrom", "incentive.validTo");
+                    if (l.Incentive.MaxPrice is { } maxPrice)
+                    {
+                        Range(maxPrice.Value, 1, 1e7, "maxPrice");
+                    }
+                    if (l.Incentive.MinBatteryKwh is { } minKwh)
+                    {
+                        Range(minKwh, 0, 1_000, "minBatteryKwh");
+                    }
+                    if (l.Incentive.MaxBatteryKwh is { } maxKwh)
+                    {
+                        Range(maxKwh, 0, 1_000, "maxBatteryKwh");
+                        if (l.Incentive.MinBatteryKwh is { } lowest && maxKwh < lowest)
+                        {
+                            Issue("maxBatteryKwh", $"{maxKwh} is below minBatteryKwh {lowest}");
+                        }
+                    }
+                    Dates(l.Incentive.ValidFrom, l.Incentive.ValidTo, "validFrom", "validTo");
                     break;
                 case IncentiveRemovalLever l:
                     Market(l.Market, "market");
@@ -487,6 +507,10 @@ public static class ScenarioValidator
             if (to is { } end && end <= from)
             {
                 Issue(toField, $"{end:yyyy-MM-dd} is not after {from:yyyy-MM-dd}");
+            }
+            else if (to is { } last && last.Year > MaxEndYear)
+            {
+                Issue(toField, $"{last:yyyy-MM-dd} is after {MaxEndYear}-12-31; leave it unset for no end");
             }
         }
 

@@ -25,8 +25,19 @@ public sealed class BadInputTests(GatewayFixture gateway)
         { "lever with no kind", new Scenario { Name = "x", Levers = { new Lever() } }, "scenario.levers[0]" },
         { "unknown parameter", new Scenario { Name = "x", Parameters = { ["demand.noSuchThing"] = 1 } }, "scenario.parameters.demand.noSuchThing" },
         { "date outside the horizon", new Scenario { Name = "x", Horizon = 2027, Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "2035-01-01" } } } }, "scenario.levers[0].tariff.from" },
+        { "incentive price cap of 1e308", Incentive(i => i.MaxPrice = 1e308), "scenario.levers[0].incentive.maxPrice" },
+        { "negative battery floor", Incentive(i => i.MinBatteryKwh = -1), "scenario.levers[0].incentive.minBatteryKwh" },
+        { "incentive without end in the year 9999", Incentive(i => i.ValidTo = "9999-12-31"), "scenario.levers[0].incentive.validTo" },
+        { "tariff ending in the year 9999", new Scenario { Name = "x", Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "2026-01-01", To = "9999-12-31" } } } }, "scenario.levers[0].tariff.to" },
         { "malformed date", new Scenario { Name = "x", Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "next year" } } } }, "scenario.levers[0].tariff.from" },
     };
+
+    private static Scenario Incentive(Action<IncentiveLever> change)
+    {
+        var incentive = new IncentiveLever { Market = "de", Id = "test-bonus", Amount = 3_000, ValidFrom = "2027-01-01", Powertrains = { Powertrain.Bev } };
+        change(incentive);
+        return new Scenario { Name = "x", Levers = { new Lever { Incentive = incentive } } };
+    }
 
     [Theory]
     [MemberData(nameof(InvalidScenarios))]
