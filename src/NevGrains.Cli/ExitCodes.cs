@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int Refused = 4;
     /// <summary>A batch finished, but some of its items failed (their errors are in the output).</summary>
     public const int PartialFailure = 5;
+    /// <summary>A batch completed, but its results file does not hold every result exactly once (run the command again to resume).</summary>
+    public const int IncompleteResults = 6;
     /// <summary>Interrupted (Ctrl-C); a batch resumes when the same command is run again.</summary>
     public const int Interrupted = 130;
 }

@@ -63,6 +63,11 @@ public static class BatchCommands
             var final = (await client.Batches.GetBatchAsync(new GetBatchRequest { BatchId = batchId }, cancellationToken: token)).Status;
             console.MarkupLine($"{written:N0} results written to {Markup.Escape(results.Path)}; batch {final.State.ToString().ToLowerInvariant()}: " +
                                $"{final.Completed:N0} completed, {final.Failed:N0} failed");
+            if (final.State == BatchState.Completed && !results.HoldsEvery(final.Total))
+            {
+                error.WriteLine($"error: {results.Path} does not hold each of the batch's {final.Total:N0} results exactly once; run the command again to resume");
+                return ExitCodes.IncompleteResults;
+            }
             return final.Failed > 0 ? ExitCodes.PartialFailure : ExitCodes.Ok;
         }));
         return command;
@@ -160,10 +165,15 @@ public static class BatchCommands
         return next - from;
     }
 
-    /// <summary>The results file: CSV with a header, or JSON Lines; knows how many results it already holds.</summary>
+    /// <summary>
+    /// The results file: CSV with a header, or JSON Lines. Each record goes to the operating system as soon as it is written, so
+    /// a killed process loses at most the record it was writing; on resume a partial last record is cut off, the records are
+    /// checked to be the indices 0, 1, 2, ... in order, and the stream resumes at the first missing index.
+    /// </summary>
     private sealed class ResultFile(string path, string[] columns) : IDisposable
     {
         private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
+        private FileStream? file;
         private StreamWriter? writer;
         private CsvWriter? csv;
 
@@ -171,41 +181,100 @@ public static class BatchCommands
 
         private bool IsJsonLines => Path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 
+        private string Header => string.Join(',', columns.Select(Quote));
+
         /// <summary>Opens for appending; returns the number of results already there (the index to resume from).</summary>
         public long Open(long total)
         {
-            long existing = 0;
-            if (File.Exists(Path) && new FileInfo(Path).Length > 0)
-            {
-                var lines = File.ReadLines(Path).Where(l => l.Length > 0).ToList();
-                if (!IsJsonLines)
-                {
-                    if (lines[0] != string.Join(',', columns.Select(Quote)))
-                    {
-                        throw new InputFileException(Path, "line 1", "exists with other columns: it holds another batch's results; remove it or choose another --out");
-                    }
-                    lines.RemoveAt(0);
-                }
-                existing = lines.Count;
-                if (existing > total)
-                {
-                    throw new InputFileException(Path, "file", $"holds {existing} results but the batch has {total} items; remove it or choose another --out");
-                }
-            }
-            writer = new StreamWriter(Path, append: true);
+            var (existing, validLength, hasHeader) = Scan(total);
+            file = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            file.SetLength(validLength); // a record cut short by a kill is dropped and written again
+            file.Seek(0, SeekOrigin.End);
+            writer = new StreamWriter(file, new UTF8Encoding(false)) { NewLine = "\n" };
             if (!IsJsonLines)
             {
-                csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
-                if (existing == 0 && writer.BaseStream.Length == 0)
+                csv = new CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }, leaveOpen: true);
+                if (!hasHeader)
                 {
                     foreach (var column in columns)
                     {
                         csv.WriteField(column);
                     }
                     csv.NextRecord();
+                    Flush();
                 }
             }
             return existing;
+        }
+
+        /// <summary>
+        /// The complete records already in the file (each ended by a newline, each the next index in order), and the length in bytes
+        /// they take with the header.
+        /// </summary>
+        private (long Records, long Length, bool HasHeader) Scan(long total)
+        {
+            if (!File.Exists(Path))
+            {
+                return (0, 0, false);
+            }
+            var bytes = File.ReadAllBytes(Path);
+            long length = 0;
+            long records = 0;
+            var hasHeader = false;
+            var line = 0;
+            for (var start = 0; start < bytes.Length;)
+            {
+                var end = Array.IndexOf(bytes, (byte)'\n', start);
+                if (end < 0)
+                {
+                    break; // the last record was cut short
+                }
+                var text = Encoding.UTF8.GetString(bytes, start, end - start).TrimEnd('\r');
+                line++;
+                if (!IsJsonLines && !hasHeader)
+                {
+                    if (text != Header)
+                    {
+                        throw new InputFileException(Path, "line 1", "exists with other columns: it holds another batch's results; remove it or choose another --out");
+                    }
+                    hasHeader = true;
+                }
+                else if (text.Length > 0)
+                {
+                    if (IndexOf(text) != records)
+                    {
+                        throw new InputFileException(Path, $"line {line}", $"should hold result {records}; the file is not this batch's results in order: remove it or choose another --out");
+                    }
+                    records++;
+                }
+                start = end + 1;
+                length = start;
+            }
+            if (records > total)
+            {
+                throw new InputFileException(Path, "file", $"holds {records} results but the batch has {total} items; remove it or choose another --out");
+            }
+            return (records, length, hasHeader);
+        }
+
+        /// <summary>The index a record holds, or -1 if the line is not a whole record of this file's kind.</summary>
+        private long IndexOf(string text)
+        {
+            try
+            {
+                if (IsJsonLines)
+                {
+                    return JsonParser.Default.Parse<BatchItemResult>(text).Index;
+                }
+                using var reader = new StringReader(text);
+                using var parser = new CsvParser(reader, CultureInfo.InvariantCulture);
+                return parser.Read() && parser.Record is { } fields && fields.Length == columns.Length
+                    && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : -1;
+            }
+            catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or CsvHelperException)
+            {
+                return -1;
+            }
         }
 
         public void Write(BatchItemResult result)
@@ -213,20 +282,30 @@ public static class BatchCommands
             if (csv is null)
             {
                 writer!.WriteLine(Json.Format(result));
-                return;
             }
-            csv.WriteField(result.Index);
-            csv.WriteField(result.Label);
-            foreach (var value in result.Values.Concat(result.BaseValues).Take(columns.Length - 3))
+            else
             {
-                csv.WriteField(value.ToString("R", CultureInfo.InvariantCulture));
+                csv.WriteField(result.Index);
+                csv.WriteField(result.Label);
+                foreach (var value in result.Values.Concat(result.BaseValues).Take(columns.Length - 3))
+                {
+                    csv.WriteField(value.ToString("R", CultureInfo.InvariantCulture));
+                }
+                for (var missing = result.Values.Count + result.BaseValues.Count; missing < columns.Length - 3; missing++)
+                {
+                    csv.WriteField(""); // a failed item has no values
+                }
+                csv.WriteField(result.Error);
+                csv.NextRecord();
             }
-            for (var missing = result.Values.Count + result.BaseValues.Count; missing < columns.Length - 3; missing++)
-            {
-                csv.WriteField(""); // a failed item has no values
-            }
-            csv.WriteField(result.Error);
-            csv.NextRecord();
+            Flush(); // to the operating system: a killed process keeps every record it finished
+        }
+
+        /// <summary>After the batch completed: the file holds each of the batch's indices exactly once, in order.</summary>
+        public bool HoldsEvery(long total)
+        {
+            Dispose();
+            return Scan(total).Records == total && File.ReadAllBytes(Path) is { Length: > 0 } bytes && bytes[^1] == (byte)'\n';
         }
 
         public void Flush()
@@ -238,10 +317,13 @@ public static class BatchCommands
         public void Dispose()
         {
             Flush();
+            file?.Flush(flushToDisk: true);
             csv?.Dispose();
             writer?.Dispose();
+            file?.Dispose();
             csv = null;
             writer = null;
+            file = null;
         }
 
         private static string Quote(string column) => column.Contains(',', StringComparison.Ordinal) || column.Contains('"', StringComparison.Ordinal)

@@ -62,6 +62,47 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
         Assert.Equal(complete, File.ReadAllLines(results));
     }
 
+    [Theory]
+    [InlineData("resume-cut.csv")]
+    [InlineData("resume-cut.jsonl")]
+    public async Task A_record_cut_short_by_a_kill_is_written_again_whole_and_every_index_is_there_once(string name)
+    {
+        var input = folder.File("cut.jsonl", string.Join('\n', Enumerable.Range(0, 7).Select(i => ScenarioText.EuDuty(0.03 * i, $"c-{i}"))));
+        var results = folder.PathOf(name);
+        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
+        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        var complete = await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken);
+        // A SIGKILL mid-write: the file ends in the middle of a record.
+        var records = complete.Split('\n');
+        var headerLines = name.EndsWith(".csv", StringComparison.Ordinal) ? 1 : 0;
+        var kept = string.Join('\n', records.Take(headerLines + 4)) + "\n" + records[headerLines + 4][..10];
+        await File.WriteAllTextAsync(results, kept, TestContext.Current.CancellationToken);
+
+        var (code, output, _) = await service.Nev(args);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("resuming after 4 results", output, StringComparison.Ordinal);
+        Assert.Equal(complete, await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_results_file_out_of_order_is_refused_rather_than_appended_to()
+    {
+        var input = folder.File("order.jsonl", string.Join('\n', Enumerable.Range(0, 5).Select(i => ScenarioText.EuDuty(0.03 * i, $"o-{i}"))));
+        var results = folder.PathOf("order.csv");
+        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
+        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        var lines = File.ReadAllLines(results).ToList();
+        (lines[1], lines[2]) = (lines[2], lines[1]); // rows 1 and 0 swapped
+        File.WriteAllLines(results, lines);
+
+        var (code, _, error) = await service.Nev(args);
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("line 2", error, StringComparison.Ordinal);
+        Assert.Contains("should hold result 0", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_sweep_file_runs_as_a_batch()
     {
