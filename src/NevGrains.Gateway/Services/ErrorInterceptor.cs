@@ -66,7 +66,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return new RpcException(new Status(StatusCode.PermissionDenied, denied.Message));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(context.Deadline < DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled"));
-            case TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Azure.RequestFailedException or IOException
+            case TimeoutException when context.Deadline < DateTime.UtcNow:
+                return new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed before the cluster answered"));
+            case TimeoutException:
+                LogUnavailable(exception, context.Method);
+                return new RpcException(new Status(StatusCode.Unavailable, "the cluster did not answer in time (busy, or a silo is going away); retry later"));
+            case SiloUnavailableException or OrleansMessageRejectionException or Azure.RequestFailedException or IOException
                 or OrleansException:
                 LogUnavailable(exception, context.Method);
                 return new RpcException(new Status(StatusCode.Unavailable, "the cluster or its storage is unavailable; retry later"));

@@ -12,22 +12,28 @@ public sealed class TestServerCallContext : ServerCallContext
 {
     private readonly Dictionary<object, object> _userState = [];
     private readonly CancellationToken _cancellationToken;
+    private readonly DateTime _deadline;
 
-    private TestServerCallContext(ClaimsPrincipal user, CancellationToken cancellationToken)
+    private TestServerCallContext(ClaimsPrincipal user, CancellationToken cancellationToken, DateTime deadline)
     {
         _userState["__HttpContext"] = new DefaultHttpContext { User = user };
         _cancellationToken = cancellationToken;
+        _deadline = deadline;
     }
 
     /// <summary>A call by <paramref name="caller"/> with the given roles (planner, reader, admin).</summary>
     public static TestServerCallContext For(string caller, CancellationToken cancellationToken, params string[] roles) =>
         new(new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, caller), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test")), cancellationToken);
+            [new Claim(ClaimTypes.Name, caller), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test")), cancellationToken, DateTime.MaxValue);
+
+    /// <summary>A call whose gRPC deadline is <paramref name="deadline"/> (UTC).</summary>
+    public static TestServerCallContext WithDeadline(DateTime deadline, CancellationToken cancellationToken) =>
+        new(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "tester")], "test")), cancellationToken, deadline);
 
     protected override string MethodCore => "test";
     protected override string HostCore => "127.0.0.1";
     protected override string PeerCore => "ipv4:127.0.0.1:1";
-    protected override DateTime DeadlineCore => DateTime.MaxValue;
+    protected override DateTime DeadlineCore => _deadline;
     protected override Metadata RequestHeadersCore { get; } = [];
     protected override CancellationToken CancellationTokenCore => _cancellationToken;
     protected override Metadata ResponseTrailersCore { get; } = [];
