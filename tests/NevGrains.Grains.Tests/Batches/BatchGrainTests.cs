@@ -155,8 +155,11 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
     public async Task Fifty_simultaneous_submissions_of_one_caller_admit_exactly_its_limit()
     {
         var caller = Caller.Internal("burst-" + NewId()) with { Limits = new CallerLimits(MaxBatchItems: 100_000, MaxConcurrentBatches: 3) };
-        // Long batches: none can finish while the others are being submitted.
-        var spec = new BatchSpec("burst", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(20_000), ChunkSize: 100);
+        // Long sweeps (cheap to submit: no inputs to store): none can finish while the others are being submitted.
+        var sweep = new SweepSpec(new Scenario("duty", [new TariffLever("eu", 0.1, new DateOnly(2026, 1, 1))]),
+            [new SweepAxis("levers[0].rate", [.. Enumerable.Range(0, 5_000).Select(i => i / 10_000.0)])],
+            [new MetricSpec(MetricKind.Units, 2030, Markets: ["eu"])]);
+        var spec = new BatchSpec("burst", BatchKind.Sweep, Sweep: sweep, ChunkSize: 100);
         var ids = Enumerable.Range(0, 50).Select(_ => NewId()).ToList();
 
         var outcomes = await Task.WhenAll(ids.Select(async id =>
@@ -172,10 +175,7 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
             }
         }));
         var admitted = outcomes.Where(o => o.Admitted).Select(o => o.Id).ToList();
-        foreach (var id in admitted)
-        {
-            await fixture.Grains.GetGrain<IBatchGrain>(id).Cancel(caller);
-        }
+        await Task.WhenAll(admitted.Select(id => fixture.Grains.GetGrain<IBatchGrain>(id).Cancel(caller)));
 
         Assert.Equal(3, admitted.Count);
         foreach (var refused in outcomes.Where(o => !o.Admitted))
