@@ -17,7 +17,9 @@ public interface IBatchGrain : IGrainWithStringKey
     /// Starts the batch for <paramref name="caller"/>; submitting the same id again returns its status without starting it twice.
     /// Issues name the spec's fields (<c>spec.scenarios.scenarios[3].levers[0].rate</c>).
     /// </summary>
-    [Alias("submit")]
+    /// <remarks>A submission of 200,000 scenarios validates and stores every item before it answers: longer than Orleans' default
+    /// 30-second response timeout on a busy machine.</remarks>
+    [ResponseTimeout("00:05:00"), Alias("submit")]
     Task<BatchStatus> Submit(BatchSpec spec, Caller caller);
 
     /// <summary>The batch's status for its owner (or an admin); NotFound or AccessDenied otherwise.</summary>
