@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NevGrains.Api.V1;
+using NevGrains.Cli.Connection;
 using NevGrains.Cli.Output;
 using Spectre.Console;
 
@@ -16,7 +17,7 @@ public static class AdminCommands
         var format = OutputOptions.Format();
         var outFile = OutputOptions.Out();
         var status = new Command("status", "Silos, activations, CPU, memory and pending batch work") { format, outFile };
-        status.SetAction((parse, cancellation) => Invocation.Run(parse, output, error, cancellation, async (client, console, token) =>
+        status.SetAction((parse, cancellation) => NeedsServer(parse, error) ?? Invocation.Run(parse, output, error, cancellation, async (client, console, token) =>
         {
             var response = await client.Admin.GetClusterStatusAsync(new GetClusterStatusRequest(), cancellationToken: token);
             var rows = new Tabular("silo", "name", "status", "activations", "recently used", "CPU %", "memory MB", "overloaded");
@@ -46,7 +47,7 @@ public static class AdminCommands
         {
             silo,
         };
-        drain.SetAction((parse, cancellation) => Invocation.Run(parse, output, error, cancellation, async (client, console, token) =>
+        drain.SetAction((parse, cancellation) => NeedsServer(parse, error) ?? Invocation.Run(parse, output, error, cancellation, async (client, console, token) =>
         {
             var response = await client.Admin.DrainSiloAsync(new DrainSiloRequest { Silo = parse.GetValue(silo) }, cancellationToken: token);
             console.MarkupLineInterpolated(
@@ -54,5 +55,18 @@ public static class AdminCommands
             return ExitCodes.Ok;
         }));
         return drain;
+    }
+
+    /// <summary>
+    /// Admin commands act on a running cluster: without a server, nev would start a throwaway embedded service and report on that.
+    /// </summary>
+    private static Task<int>? NeedsServer(ParseResult parse, TextWriter error)
+    {
+        if (GlobalOptions.Read(parse).Server is not null)
+        {
+            return null;
+        }
+        error.WriteLine($"error: nev admin acts on a running cluster: give --server (or ${ServerOptions.ServerVariable}) with the gateway's address");
+        return Task.FromResult(ExitCodes.Usage);
     }
 }

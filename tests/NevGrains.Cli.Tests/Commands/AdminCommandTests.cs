@@ -32,4 +32,19 @@ public sealed class AdminCommandTests(ServiceFixture service)
         Assert.Equal(ExitCodes.Ok, after);
         Assert.Contains("Active", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("drain", "silo-a")]
+    public async Task Admin_commands_without_a_server_say_they_need_one_instead_of_reporting_on_a_throwaway_service(params string[] command)
+    {
+        var previous = Environment.GetEnvironmentVariable(NevGrains.Cli.Connection.ServerOptions.ServerVariable);
+        Assert.True(string.IsNullOrEmpty(previous), "the test needs the server variable unset");
+
+        var (code, output, error) = await Nev.Run(["admin", .. command]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("give --server", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Starting the embedded", output, StringComparison.Ordinal);
+    }
 }
