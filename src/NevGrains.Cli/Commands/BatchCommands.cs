@@ -52,6 +52,16 @@ public static class BatchCommands
                 new SubmitBatchRequest { BatchId = batchId, Spec = spec, DatasetVersion = parse.GetValue(version) ?? "" }, cancellationToken: token).ResponseAsync);
             var status = submitted.Status;
             var from = results.Open(status.Total);
+            if (from >= status.Total && results.HoldsEvery(status.Total))
+            {
+                // Already done. The embedded service started the batch afresh: stop it rather than compute it for nothing.
+                if (client.IsEmbedded && status.State == BatchState.Running)
+                {
+                    await client.Batches.CancelBatchAsync(new CancelBatchRequest { BatchId = batchId }, cancellationToken: token);
+                }
+                console.MarkupLine($"All {status.Total:N0} results of batch [bold]{Markup.Escape(batchId)}[/] are already in {Markup.Escape(results.Path)}; nothing to do.");
+                return ExitCodes.Ok;
+            }
             console.MarkupLine($"Batch [bold]{Markup.Escape(batchId)}[/]: {status.Total:N0} items on dataset {Markup.Escape(status.DatasetVersion)}" +
                 (from > 0 ? $", resuming after {from:N0} results already in {Markup.Escape(results.Path)}" : ""));
             if (client.IsEmbedded)

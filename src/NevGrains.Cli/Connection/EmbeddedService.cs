@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -14,11 +15,13 @@ namespace NevGrains.Cli.Connection;
 public sealed class EmbeddedService : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly ShutdownQuiet quiet;
 
-    private EmbeddedService(WebApplication app, Uri address)
+    private EmbeddedService(WebApplication app, Uri address, ShutdownQuiet quiet)
     {
         this.app = app;
         Address = address;
+        this.quiet = quiet;
     }
 
     public Uri Address { get; }
@@ -36,23 +39,28 @@ public sealed class EmbeddedService : IAsyncDisposable
         {
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Kestrel:EndpointDefaults:Protocols"] = "Http2",
-            ["Logging:LogLevel:Default"] = "Error",
-            ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "None",
             ["NevGrains:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["NevGrains:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["NevGrains:ShutdownTimeout"] = "00:00:02",
             ["NevGrains:Gateway:Mode"] = "Embedded",
             ["NevGrains:Gateway:Auth:AllowAnonymousOnLoopback"] = "true",
         });
+        // Once the command is done, grains still at work (a cancelled batch's last chunks) are cut off as the service stops: those
+        // errors are not the user's to act on, so the stopping service logs nothing.
+        var quiet = new ShutdownQuiet();
+        // (A filter function replaces the configured levels, so it states them: errors only, never the watchdog's.)
+        builder.Logging.AddFilter((category, level) =>
+            !quiet.Stopping && level >= LogLevel.Error && category != "Orleans.Runtime.Watchdog");
         builder.AddNevGrainsGateway();
         var app = builder.Build();
         app.MapNevGrainsGateway();
         await app.StartAsync(cancellationToken);
-        return new EmbeddedService(app, new Uri($"http://127.0.0.1:{port}"));
+        return new EmbeddedService(app, new Uri($"http://127.0.0.1:{port}"), quiet);
     }
 
     public async ValueTask DisposeAsync()
     {
+        quiet.Stopping = true;
         await app.StopAsync();
         await app.DisposeAsync();
     }
@@ -62,5 +70,10 @@ public sealed class EmbeddedService : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class ShutdownQuiet
+    {
+        public volatile bool Stopping;
     }
 }

@@ -86,6 +86,24 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
     }
 
     [Fact]
+    public async Task Running_a_finished_batch_again_says_there_is_nothing_to_do_and_leaves_the_file_alone()
+    {
+        var input = folder.File("done.jsonl", string.Join('\n', Enumerable.Range(0, 4).Select(i => ScenarioText.EuDuty(0.03 * i, $"d-{i}"))));
+        var results = folder.PathOf("done.csv");
+        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
+        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        var complete = await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken);
+
+        var (code, output, error) = await service.Nev(args);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("All 4 results", output, StringComparison.Ordinal);
+        Assert.Contains("nothing to do", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
+        Assert.Equal(complete, await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_results_file_out_of_order_is_refused_rather_than_appended_to()
     {
         var input = folder.File("order.jsonl", string.Join('\n', Enumerable.Range(0, 5).Select(i => ScenarioText.EuDuty(0.03 * i, $"o-{i}"))));
