@@ -5,7 +5,7 @@ namespace NevGrains.Cli.Files;
 
 /// <summary>
 /// Reads a NevGrains input file: a <c>nevgrains.v1</c> message in protobuf's JSON mapping (docs/scenarios.md). Syntax errors
-/// are reported with their line, unknown or mistyped fields with the field's name.
+/// are reported with their line, unknown fields and enum values with their JSON path and line (<see cref="ProtoJsonLocator"/>).
 /// </summary>
 public static class ProtoJsonFile
 {
@@ -43,6 +43,10 @@ public static class ProtoJsonFile
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or InvalidOperationException)
         {
+            if (ProtoJsonLocator.First(text, new T().Descriptor) is { } problem)
+            {
+                throw new InputFileException(path, $"line {problem.Line + lineOffset}, {problem.Path}", problem.Message);
+            }
             var where = lineOffset > 0 ? $"line {lineOffset + 1}" : new T().Descriptor.Name;
             throw new InputFileException(path, where, ex.Message);
         }

@@ -171,8 +171,7 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
         var (code, _, error) = await service.Nev("batch", input, "--metric", "units:byd:eu:2028", "--out", folder.PathOf("x.csv"));
 
         Assert.Equal(ExitCodes.InvalidInput, code);
-        Assert.Contains("bad.jsonl: line 2:", error, StringComparison.Ordinal);
-        Assert.Contains("ratio", error, StringComparison.Ordinal);
+        Assert.Contains("bad.jsonl: line 2, levers[0].tariff.ratio: unknown field 'ratio'", error, StringComparison.Ordinal);
     }
 
     private static List<IDictionary<string, object>> ReadCsv(string path)

@@ -131,6 +131,34 @@ public sealed class ScenarioCommandTests(ServiceFixture service) : IDisposable
         Assert.DoesNotContain("szeged-late", output, StringComparison.Ordinal); // no table
     }
 
+    [Theory]
+    [InlineData("""
+        {
+          "name": "typo",
+          "levers": [
+            { "plant": { "plant": "byd-szeged", "startDelayMonth": 12 } }
+          ]
+        }
+        """, "line 4, levers[0].plant.startDelayMonth: unknown field 'startDelayMonth'; did you mean 'startDelayMonths'?")]
+    [InlineData("""
+        {
+          "name": "dataset spelling",
+          "levers": [
+            { "priceUndertaking": { "jurisdiction": "eu", "brand": "byd", "minImportPriceUsd": 30000, "from": "2026-07-01",
+              "powertrains": ["POWERTRAIN_PHEV", "BEV"] } }
+          ]
+        }
+        """, "line 5, levers[0].priceUndertaking.powertrains[1]: 'BEV' is not a Powertrain; did you mean 'POWERTRAIN_BEV'?")]
+    public async Task A_scenario_file_mistake_names_its_line_and_json_path_and_the_accepted_spelling(string text, string expected)
+    {
+        var file = folder.File("mistake.scenario.json", text);
+
+        var (code, _, error) = await service.Nev("run", file);
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("mistake.scenario.json: " + expected, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unknown_output_format_lists_the_accepted_ones_without_type_names()
     {
