@@ -52,8 +52,9 @@ public static class BatchCommands
                 new SubmitBatchRequest { BatchId = batchId, Spec = spec, DatasetVersion = parse.GetValue(version) ?? "" }, cancellationToken: token).ResponseAsync);
             var status = submitted.Status;
             var from = results.Open(status.Total);
-            if (from >= status.Total && results.HoldsEvery(status.Total))
+            if (from >= status.Total) // Open checked they are indices 0..Total-1, in order
             {
+                results.Dispose();
                 // Already done. The embedded service started the batch afresh: stop it rather than compute it for nothing.
                 if (client.IsEmbedded && status.State == BatchState.Running)
                 {
@@ -315,7 +316,8 @@ public static class BatchCommands
         public bool HoldsEvery(long total)
         {
             Dispose();
-            return Scan(total).Records == total && File.ReadAllBytes(Path) is { Length: > 0 } bytes && bytes[^1] == (byte)'\n';
+            var (records, length, _) = Scan(total);
+            return records == total && length == new FileInfo(Path).Length; // nothing after the last whole record
         }
 
         public void Flush()

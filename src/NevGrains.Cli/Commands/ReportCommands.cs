@@ -155,12 +155,8 @@ public static class ReportCommands
     private static async Task<List<string>> LeverMarkets(Scenario scenario, ListBrandsResponse brands, NevClient client, CancellationToken token)
     {
         var markets = new List<string>();
-        foreach (var lever in scenario.Levers)
+        foreach (var inner in LeverBodies(scenario))
         {
-            if (Lever.Descriptor.Oneofs[0].Accessor.GetCaseFieldDescriptor(lever) is not { } kind || kind.Accessor.GetValue(lever) is not IMessage inner)
-            {
-                continue;
-            }
             foreach (var field in inner.Descriptor.Fields.InDeclarationOrder())
             {
                 switch (field.JsonName, field.Accessor.GetValue(inner))
@@ -184,6 +180,10 @@ public static class ReportCommands
         return markets;
     }
 
+    /// <summary>Each lever's body: the message of its kind (the <c>plant</c> of a plant lever, ...).</summary>
+    private static IEnumerable<IMessage> LeverBodies(Scenario scenario) =>
+        scenario.Levers.Select(l => Lever.Descriptor.Oneofs[0].Accessor.GetCaseFieldDescriptor(l)?.Accessor.GetValue(l)).OfType<IMessage>();
+
     /// <summary>The market a plant stands in, from the brand's dataset JSON.</summary>
     private static string? PlantMarket(string brandJson, string plant)
     {
@@ -205,12 +205,8 @@ public static class ReportCommands
     /// <summary>The first brand a lever names: its "brand" field, or the owner of the plant it changes.</summary>
     private static string? LeverBrand(Scenario scenario, ListBrandsResponse brands)
     {
-        foreach (var lever in scenario.Levers)
+        foreach (var inner in LeverBodies(scenario))
         {
-            if (Lever.Descriptor.Oneofs[0].Accessor.GetCaseFieldDescriptor(lever) is not { } kind || kind.Accessor.GetValue(lever) is not IMessage inner)
-            {
-                continue;
-            }
             var fields = inner.Descriptor.Fields.InDeclarationOrder();
             if (fields.FirstOrDefault(f => f.JsonName == "brand") is { } brand && brand.Accessor.GetValue(inner) is string { Length: > 0 } id)
             {
