@@ -14,10 +14,7 @@ public sealed class NodeClientTests(GatewayFixture gateway)
     public async Task A_node_client_built_from_the_protos_runs_a_scenario_and_a_streamed_batch()
     {
         var folder = Path.Combine(RepositoryPaths.Root, "tests", "node-client");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js")))
-        {
-            await ExternalProcess.Run("npm", "ci --no-audit --no-fund --loglevel=error", folder, TimeSpan.FromMinutes(5));
-        }
+        await ToolInstall.NpmCi(folder);
 
         var output = await ExternalProcess.Run("node", $"client.mjs {gateway.Host.Address.Authority} {Keys.Planner}", folder, TimeSpan.FromMinutes(3));
 

@@ -28,10 +28,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     {
         var tool = Path.Combine(RepositoryPaths.Root, "tools", "azurite");
         var executable = Path.Combine(tool, "node_modules", ".bin", "azurite");
-        if (!File.Exists(executable))
-        {
-            await ExternalProcess.Run("npm", "ci --no-audit --no-fund --loglevel=error", tool, TimeSpan.FromMinutes(5));
-        }
+        await ToolInstall.NpmCi(tool);
         BlobPort = LoopbackPorts.Free();
         var queuePort = LoopbackPorts.Free();
         TablePort = LoopbackPorts.Free();
