@@ -13,7 +13,11 @@ public sealed class CompiledBaseline
 {
     public const double ChinaVat = 0.13;
 
+    /// <summary>The dataset as given (validated), in its files' order.</summary>
     public Dataset Dataset { get; }
+
+    /// <summary>The same dataset in <see cref="CanonicalOrder"/>: every index below counts in this order.</summary>
+    internal Dataset Ordered { get; }
     public string Version => Dataset.Version;
     public int BaseYear { get; }
     public int MaxHorizon { get; }
@@ -41,6 +45,7 @@ public sealed class CompiledBaseline
     public CompiledBaseline(Dataset dataset)
     {
         Dataset = DatasetLoader.EnsureValid(dataset);
+        Ordered = dataset = CanonicalOrder.Of(Dataset);
         var manifest = dataset.Manifest;
         BaseYear = manifest.BaseYear;
         MaxHorizon = manifest.MaxHorizon;
@@ -169,9 +174,9 @@ public sealed record PlantInfo(
         bool[]? serves = null;
         if (!plant.ServesMarkets.IsDefaultOrEmpty)
         {
-            serves = new bool[compiled.Dataset.Markets.Length];
+            serves = new bool[compiled.Ordered.Markets.Length];
             var names = plant.ServesMarkets.ToHashSet(StringComparer.Ordinal);
-            foreach (var market in compiled.Dataset.Markets)
+            foreach (var market in compiled.Ordered.Markets)
             {
                 var index2 = compiled.MarketIndex[market.Id];
                 serves[index2] = names.Contains(market.Id) || names.Contains(market.Region)

@@ -105,7 +105,7 @@ public sealed record AltInfo(
 
         foreach (var brand in compiled.Brands)
         {
-            var data = compiled.Dataset.Brands[brand.Index];
+            var data = compiled.Ordered.Brands[brand.Index];
             var presence = data.Markets.OrEmpty().FirstOrDefault(p => p.Market == market.Id);
             var offered = new bool[Powertrains.Count];
             var units = new double[Powertrains.Count];
