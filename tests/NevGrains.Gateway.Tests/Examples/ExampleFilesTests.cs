@@ -486,6 +486,8 @@ public sealed partial class ExampleFilesTests(GatewayFixture gateway)
             Assert.True(names.Add(scenario.Name), $"line {number}: duplicate name {scenario.Name}");
             var response = await scenarios.CompareScenarioAsync(new CompareScenarioRequest { Scenario = scenario });
             Assert.Equal(scenario.Name, response.Scenario);
+            Assert.True(response.Diagnostics.Converged, $"line {number} ({scenario.Name}): the scenario's run did not converge: {NotConverged(response.Diagnostics)}");
+            Assert.True(response.BaseDiagnostics.Converged, $"line {number} ({scenario.Name}): the base's run did not converge: {NotConverged(response.BaseDiagnostics)}");
             var cells = response.Cells;
             switch (scenario.Name)
             {

@@ -18,7 +18,26 @@ internal sealed class QuotaLedger
         Fill = new double[quotas.Count];
         _units = new double[quotas.Count];
         _value = new double[quotas.Count];
+        _lo = new Bound[quotas.Count];
+        _hi = new Bound[quotas.Count];
+        _kept = new int[quotas.Count];
         Array.Fill(Fill, 1.0);
+    }
+
+    /// <summary>A fill at which the fixed-point residual (target minus fill) was seen, with that residual.</summary>
+    private record struct Bound(double Fill, double Residual, bool Known);
+
+    // Per quota, the year's bracket of its fill: the residual is >= 0 at the low end and <= 0 at the high end.
+    private readonly Bound[] _lo;
+    private readonly Bound[] _hi;
+    private readonly int[] _kept;
+
+    /// <summary>Forgets the last year's brackets; the fills stay as the starting point.</summary>
+    public void BeginYear()
+    {
+        Array.Clear(_lo);
+        Array.Clear(_hi);
+        Array.Clear(_kept);
     }
 
     /// <summary>Per quota: the share of eligible imports inside it.</summary>
@@ -41,14 +60,90 @@ internal sealed class QuotaLedger
 
     /// <summary>
     /// Recomputes the fills from the imports each route carries (<paramref name="units"/> of a cell's route) and moves the current fills
-    /// half way there; returns the largest change.
+    /// by <paramref name="step"/> of the way there; returns the largest change. For fixed imports (the base year's data).
     /// </summary>
-    public double Update(IEnumerable<RouteCell> cells, Func<RouteCell, int, double> units, double step = 0.5)
+    public double Update(IEnumerable<RouteCell> cells, Func<RouteCell, int, double> units, double step)
     {
         if (_quotas.Count == 0)
         {
             return 0;
         }
+        var targets = Targets(cells, units);
+        var change = 0.0;
+        foreach (var quota in _quotas)
+        {
+            var next = Fill[quota.Key] + step * (targets[quota.Key] - Fill[quota.Key]);
+            change = Math.Max(change, Math.Abs(next - Fill[quota.Key]));
+            Fill[quota.Key] = next;
+        }
+        return change;
+    }
+
+    /// <summary>
+    /// One step of the fill fixed point against imports that respond to the fills (the equilibrium's demand): returns the largest
+    /// residual |target − fill| at the current fills and moves each fill to its next estimate. A higher fill lowers duties and adds
+    /// imports, so the target falls as the fill rises and the fixed point is unique: the step keeps a bracket [low, high] around it
+    /// and moves by false position (Illinois) inside it, or by a plain fixed-point step until both ends are known (which from
+    /// fill 1 brackets the root at once). Plain damped steps cycle where imports respond strongly to the duty (section 5.3).
+    /// </summary>
+    public double Step(IEnumerable<RouteCell> cells, Func<RouteCell, int, double> units)
+    {
+        if (_quotas.Count == 0)
+        {
+            return 0;
+        }
+        var targets = Targets(cells, units);
+        var residual = 0.0;
+        foreach (var quota in _quotas)
+        {
+            var k = quota.Key;
+            var fill = Fill[k];
+            var g = targets[k] - fill;
+            if (g == 0)
+            {
+                continue;
+            }
+            // A bracket narrower than the tolerance pins the fill where imports jump (a route switches as its duty crosses another
+            // route's cost): no fill clears there exactly, and this one is as close as the tolerance can tell.
+            var pinned = _lo[k].Known && _hi[k].Known && Math.Abs(_hi[k].Fill - _lo[k].Fill) < ModelConstants.QuotaFillTolerance;
+            residual = Math.Max(residual, pinned ? 0 : Math.Abs(g));
+            if (pinned)
+            {
+                continue;
+            }
+            if (g > 0)
+            {
+                _kept[k] = _hi[k].Known ? Math.Max(_kept[k], 0) + 1 : 0;
+                _lo[k] = new Bound(fill, g, true);
+            }
+            else
+            {
+                _kept[k] = _lo[k].Known ? Math.Min(_kept[k], 0) - 1 : 0;
+                _hi[k] = new Bound(fill, g, true);
+            }
+            if (!_lo[k].Known || !_hi[k].Known)
+            {
+                Fill[k] = targets[k];
+                continue;
+            }
+            // Illinois: an end kept twice in a row has its residual halved, so false position does not stall on one side.
+            if (_kept[k] >= 2)
+            {
+                _hi[k] = _hi[k] with { Residual = _hi[k].Residual / 2 };
+            }
+            else if (_kept[k] <= -2)
+            {
+                _lo[k] = _lo[k] with { Residual = _lo[k].Residual / 2 };
+            }
+            var (lo, hi) = (_lo[k], _hi[k]);
+            var next = lo.Fill + lo.Residual * (hi.Fill - lo.Fill) / (lo.Residual - hi.Residual);
+            Fill[k] = next > Math.Min(lo.Fill, hi.Fill) && next < Math.Max(lo.Fill, hi.Fill) ? next : (lo.Fill + hi.Fill) / 2;
+        }
+        return residual;
+    }
+
+    private double[] Targets(IEnumerable<RouteCell> cells, Func<RouteCell, int, double> units)
+    {
         Array.Clear(_units);
         Array.Clear(_value);
         foreach (var cell in cells)
@@ -64,7 +159,7 @@ internal sealed class QuotaLedger
                 Count(cell.KitPlans[r], carried, cell.KitCustomsValue[r]);
             }
         }
-        var change = 0.0;
+        var targets = new double[Fill.Length];
         foreach (var quota in _quotas)
         {
             var eligible = _units[quota.Key];
@@ -76,10 +171,8 @@ internal sealed class QuotaLedger
                 var capacity = quota.UnitsPerYear + (averageValue > 0 ? quota.ValueUsdPerYear / averageValue : 0);
                 target = Math.Clamp(capacity / eligible, 0, 1);
             }
-            var next = Fill[quota.Key] + step * (target - Fill[quota.Key]);
-            change = Math.Max(change, Math.Abs(next - Fill[quota.Key]));
-            Fill[quota.Key] = next;
+            targets[quota.Key] = target;
         }
-        return change;
+        return targets;
     }
 }

@@ -27,6 +27,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
     {
         var iterations = 0;
         var outcome = new SolveOutcome(SolverExit.Converged, 0, 0);
+        run.Quotas.BeginYear();
         for (var round = 0; round < ModelConstants.MaxQuotaRounds; round++)
         {
             // Later rounds start from the last round's rents, which are close: only the last smoothing stage is needed.
@@ -36,8 +37,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
             {
                 break;
             }
-            // Undamped first (fills usually settle in a few rounds); damped if they keep moving, which stops a two-cycle.
-            var change = run.Quotas.Update(run.AllCells, (cell, r) => cell.OnSale ? cell.Share[r] * cell.Demand : 0, step: round < 4 ? 1 : 0.5);
+            var change = run.Quotas.Step(run.AllCells, (cell, r) => cell.OnSale ? cell.Share[r] * cell.Demand : 0);
             if (change < ModelConstants.QuotaFillTolerance)
             {
                 break;
