@@ -22,11 +22,11 @@ public sealed class PropertyTests(ITestOutputHelper output)
     private static readonly long ShippedIterations = Math.Max(12, Iterations / 4);
 
     /// <summary>
-    /// Known gap, issue 11 left open: second-order effects can move a brand's figures the wrong way by a sliver when its plants run
-    /// full: a kit plant's duty shifts the mix of routes (+0.003%), more chargers or stores shift a full plant's output between markets
-    /// (-0.01%). On the shipped baseline, a tariff that lowers a full plant's rent can raise one market's units slightly where the
-    /// brand sells several powertrains from that plant (docs/model.md, section 13; +0.4% seen; the shipped check allows 5%).
-    /// The wrong-sign answers the issue was about (+15-20%) stay far outside.
+    /// Second-order effects that move a brand's figures the wrong way by a sliver: the duty per car is a ratio over the brand's
+    /// powertrain mix, which the smoothed split between routes of nearly equal cost moves (+0.8% seen). On the shipped baseline, a
+    /// tariff that lowers a full plant's rent can raise one market's units where the brand sells several powertrains from that plant
+    /// (docs/model.md, section 13; +0.4% seen; the shipped check allows 5%). The wrong-sign answers the issue was about (+15-20%)
+    /// stay far outside. Stores, chargers and the taxed flow of a tariff hold to 1e-4, the equilibrium's smoothing.
     /// </summary>
     private const double SecondOrder = 1e-2;
 
@@ -254,7 +254,8 @@ public sealed class PropertyTests(ITestOutputHelper output)
             {
                 var b = before.Cell(brand.Id, presence.Market, y)?.ShareOfMarket ?? 0;
                 var a = after.Cell(brand.Id, presence.Market, y)?.ShareOfMarket ?? 0;
-                Assert.True(a >= b * (1 - SecondOrder / 10) - 1e-12, $"{brand.Id} in {presence.Market} {y}: share {b:P4} -> {a:P4} with {network} (data {dataSeed}, levers {leverSeed})");
+                // 1e-4: the equilibrium's smoothing; 2,000 worlds hold it.
+                Assert.True(a >= b * (1 - 1e-4) - 1e-12, $"{brand.Id} in {presence.Market} {y}: share {b:P4} -> {a:P4} with {network} (data {dataSeed}, levers {leverSeed})");
             }
         }, iter: Iterations);
         AssertMostlySolved(Iterations);
@@ -268,7 +269,6 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var dataset = SyntheticDataset.Random(dataSeed);
             var compiled = new CompiledBaseline(dataset);
             var market = dataset.Markets[new Random(leverSeed).Next(dataset.Markets.Length)];
-            var chargers = new ChargersLever(market.Id, 2027, Points: market.PublicChargers.Value * factor);
             // A tariff quota shared by all importers is an externality: more BEV buyers everywhere dilute it and raise each importer's
             // duty, so in such a market a brand's BEVs may sell less (docs/model.md, section 5.3). The property is for markets without one.
             if (HasQuota(dataset, market.Id))
@@ -280,6 +280,10 @@ public sealed class PropertyTests(ITestOutputHelper output)
             background = background with { Levers = [.. background.LeverList.Where(l => l is not ChargersLever c || c.Market != market.Id)] };
 
             var before = ScenarioEngine.Run(compiled, background);
+            // The factor multiplies the 2027 level of the market's own path: a multiple of the base year's count can be fewer
+            // chargers than the path's growth gives by then (CsCheck_Seed=1I-ONt6gkLD2: x1.2 of 2025 was 495 against the path's 499).
+            var path = before.Markets.Single(m => m.Market == market.Id && m.Year == 2027).PublicChargers;
+            var chargers = new ChargersLever(market.Id, 2027, Points: path * factor);
             var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(chargers) });
             if (!Solved(before, after))
             {
@@ -288,11 +292,15 @@ public sealed class PropertyTests(ITestOutputHelper output)
 
             foreach (var year in Years)
             {
+                var more = after.Markets.Single(m => m.Market == market.Id && m.Year == year).PublicChargers;
+                var less = before.Markets.Single(m => m.Market == market.Id && m.Year == year).PublicChargers;
+                Assert.True(year < 2027 || more > less, $"{market.Id} {year}: the lever did not add chargers ({less:0} -> {more:0})");
                 foreach (var brand in dataset.Brands)
                 {
                     var b = before.Cell(brand.Id, market.Id, year)?.BevUnits ?? 0;
                     var a = after.Cell(brand.Id, market.Id, year)?.BevUnits ?? 0;
-                    Assert.True(a >= b * (1 - SecondOrder / 10) - 1e-6, $"{brand.Id} BEV in {market.Id} {year}: {b:0.0} -> {a:0.0} with x{factor:0.0} chargers (data {dataSeed}, levers {leverSeed})");
+                    // 1e-4: the equilibrium's smoothing; 2,000 worlds hold it.
+                    Assert.True(a >= b * (1 - 1e-4) - 1e-6, $"{brand.Id} BEV in {market.Id} {year}: {b:0.0} -> {a:0.0} with x{factor:0.0} chargers (data {dataSeed}, levers {leverSeed})");
                 }
             }
         }, iter: Iterations);
