@@ -140,6 +140,9 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var background = BindingBackground(compiled, brand, seed);
             var tariff = new TariffLever(market.CustomsUnion ?? market.Id, rate, new DateOnly(2026, 1 + new Random(seed).Next(12), 1), Brands: [brand], Origins: ["*"]);
 
+            var territory = compiled.Markets.Where(m => m.Id == market.Id || (market.CustomsUnion is not null && m.CustomsUnion == market.CustomsUnion))
+                .Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+
             var before = ScenarioEngine.Run(compiled, background);
             var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(tariff) });
 
@@ -150,6 +153,12 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 // Per market and in total units, the powertrain-mix effect of a lower rent (see SecondOrder) reaches the shipped data
                 // where a second plant serves the market (Leapmotor's Spanish plant in rest-europe: +0.4% seen).
                 Assert.True(a <= b * (1 + 5 * SecondOrder) + 1e-6, $"{brand} in {marketId} {year}: {b:0.0} -> {a:0.0} with +{rate:P0} (seed {seed})");
+
+                // The flow the lever taxes, every car of the brand imported into the lever's territory, never rises beyond smoothing.
+                double Imported(ScenarioResult r) => r.Cells.Where(c => c.Owner == brand && c.Year == year && territory.Contains(c.Market))
+                    .Sum(c => c.Units * (1 - c.LocallyBuiltShare));
+                Assert.True(Imported(after) <= Imported(before) * (1 + 1e-4) + 1e-6,
+                    $"{brand}'s imports into {tariff.Jurisdiction} {year}: {Imported(before):0.0} -> {Imported(after):0.0} with +{rate:P0} (seed {seed})");
             }
         }, iter: ShippedIterations);
     }
