@@ -104,8 +104,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
             // content is below the origin threshold (section 5.2): where such a plant exists, the taxed flow is every car the brand
             // ships into the territory, since the lever raises the duty on both and may move cars from the kit plant's dearer route
             // to China's (CsCheck_Seed=9X-ssV_nonj1: Thai China-built cars +1.1%, Thai imports -12%).
-            var territory = compiled.Markets.Where(m => m.Id == market.Id || (market.CustomsUnion is not null && m.CustomsUnion == market.CustomsUnion))
-                .Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            var territory = Territory(compiled, market);
             var threshold = ModelParameters.Default[ParameterId.OriginLocalContent];
             var kitsAbroad = compiled.Plants.Where(p => compiled.Brands[p.Brand].Id == brand && p.AssemblyMode != GoodsForm.Cbu && !p.IsInChina
                 && !compiled.Markets.Any(m => territory.Contains(m.Id) && compiled.IsDomestic(m, p.Country))).ToArray();
@@ -140,8 +139,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var background = BindingBackground(compiled, brand, seed);
             var tariff = new TariffLever(market.CustomsUnion ?? market.Id, rate, new DateOnly(2026, 1 + new Random(seed).Next(12), 1), Brands: [brand], Origins: ["*"]);
 
-            var territory = compiled.Markets.Where(m => m.Id == market.Id || (market.CustomsUnion is not null && m.CustomsUnion == market.CustomsUnion))
-                .Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            var territory = Territory(compiled, market);
 
             var before = ScenarioEngine.Run(compiled, background);
             var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(tariff) });
@@ -401,6 +399,11 @@ public sealed class PropertyTests(ITestOutputHelper output)
 
     private void AssertMostlySolved(long iterations) =>
         Assert.True(_unsolved <= iterations / 10, $"{_unsolved} of {iterations} pairs of runs did not converge");
+
+    /// <summary>The market ids a lever on <paramref name="market"/>'s jurisdiction reaches: the market, or every member of its customs union.</summary>
+    private static HashSet<string> Territory(CompiledBaseline compiled, MarketInfo market) =>
+        compiled.Markets.Where(m => m.Id == market.Id || (market.CustomsUnion is not null && m.CustomsUnion == market.CustomsUnion))
+            .Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
 
     private static bool HasQuota(Dataset dataset, string market) =>
         dataset.Tariffs.Any(t => t.Jurisdiction == market && t.Rules.Any(r => r.QuotaUnits is not null || r.QuotaValueUsd is not null));

@@ -51,7 +51,7 @@ internal static class BaseYearCalibration
             RouteCosts.Compute(run, 0);
             AllocateHistory(run);
             if (!run.Quotas.Any || pass == 3
-                || run.Quotas.Update(run.AllCells, (cell, r) => cell.Units[r], step: 1) < ModelConstants.QuotaFillTolerance)
+                || run.Quotas.Update(run.AllCells, (cell, r) => cell.Units[r]) < ModelConstants.QuotaFillTolerance)
             {
                 break;
             }

@@ -21,6 +21,7 @@ internal sealed class QuotaLedger
         _lo = new Bound[quotas.Count];
         _hi = new Bound[quotas.Count];
         _kept = new int[quotas.Count];
+        _targets = new double[quotas.Count];
         Array.Fill(Fill, 1.0);
     }
 
@@ -31,6 +32,7 @@ internal sealed class QuotaLedger
     private readonly Bound[] _lo;
     private readonly Bound[] _hi;
     private readonly int[] _kept;
+    private readonly double[] _targets;
 
     /// <summary>Forgets the last year's brackets; the fills stay as the starting point.</summary>
     public void BeginYear()
@@ -59,10 +61,10 @@ internal sealed class QuotaLedger
     }
 
     /// <summary>
-    /// Recomputes the fills from the imports each route carries (<paramref name="units"/> of a cell's route) and moves the current fills
-    /// by <paramref name="step"/> of the way there; returns the largest change. For fixed imports (the base year's data).
+    /// Sets the fills to the shares of the imports each route carries (<paramref name="units"/> of a cell's route) that the quotas
+    /// cover; returns the largest change. For imports that do not respond to the fills (the base year's data).
     /// </summary>
-    public double Update(IEnumerable<RouteCell> cells, Func<RouteCell, int, double> units, double step)
+    public double Update(IEnumerable<RouteCell> cells, Func<RouteCell, int, double> units)
     {
         if (_quotas.Count == 0)
         {
@@ -72,9 +74,8 @@ internal sealed class QuotaLedger
         var change = 0.0;
         foreach (var quota in _quotas)
         {
-            var next = Fill[quota.Key] + step * (targets[quota.Key] - Fill[quota.Key]);
-            change = Math.Max(change, Math.Abs(next - Fill[quota.Key]));
-            Fill[quota.Key] = next;
+            change = Math.Max(change, Math.Abs(targets[quota.Key] - Fill[quota.Key]));
+            Fill[quota.Key] = targets[quota.Key];
         }
         return change;
     }
@@ -142,6 +143,7 @@ internal sealed class QuotaLedger
         return residual;
     }
 
+    /// <summary>Per quota, the share of the eligible imports its yearly amount covers (into a buffer reused every round).</summary>
     private double[] Targets(IEnumerable<RouteCell> cells, Func<RouteCell, int, double> units)
     {
         Array.Clear(_units);
@@ -159,7 +161,7 @@ internal sealed class QuotaLedger
                 Count(cell.KitPlans[r], carried, cell.KitCustomsValue[r]);
             }
         }
-        var targets = new double[Fill.Length];
+        var targets = _targets;
         foreach (var quota in _quotas)
         {
             var eligible = _units[quota.Key];
