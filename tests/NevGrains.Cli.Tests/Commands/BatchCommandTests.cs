@@ -47,10 +47,7 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
     [Fact]
     public async Task Running_the_same_command_again_resumes_after_the_rows_already_written()
     {
-        var input = folder.File("resume.jsonl", string.Join('\n', Enumerable.Range(0, 7).Select(i => ScenarioText.EuDuty(0.03 * i, $"r-{i}"))));
-        var results = folder.PathOf("resume.csv");
-        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
-        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        var (args, results) = await FinishedBatch("resume", "resume.csv", 7, "r");
         var complete = File.ReadAllLines(results);
         // An interrupted run: the header and three results made it to disk.
         File.WriteAllLines(results, complete.Take(4));
@@ -67,10 +64,7 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
     [InlineData("resume-cut.jsonl")]
     public async Task A_record_cut_short_by_a_kill_is_written_again_whole_and_every_index_is_there_once(string name)
     {
-        var input = folder.File("cut.jsonl", string.Join('\n', Enumerable.Range(0, 7).Select(i => ScenarioText.EuDuty(0.03 * i, $"c-{i}"))));
-        var results = folder.PathOf(name);
-        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
-        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        var (args, results) = await FinishedBatch("cut", name, 7, "c");
         var complete = await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken);
         // A SIGKILL mid-write: the file ends in the middle of a record.
         var records = complete.Split('\n');
@@ -88,10 +82,7 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
     [Fact]
     public async Task Running_a_finished_batch_again_says_there_is_nothing_to_do_and_leaves_the_file_alone()
     {
-        var input = folder.File("done.jsonl", string.Join('\n', Enumerable.Range(0, 4).Select(i => ScenarioText.EuDuty(0.03 * i, $"d-{i}"))));
-        var results = folder.PathOf("done.csv");
-        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
-        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        var (args, results) = await FinishedBatch("done", "done.csv", 4, "d");
         var complete = await File.ReadAllTextAsync(results, TestContext.Current.CancellationToken);
 
         var (code, output, error) = await service.Nev(args);
@@ -106,10 +97,7 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
     [Fact]
     public async Task A_results_file_out_of_order_is_refused_rather_than_appended_to()
     {
-        var input = folder.File("order.jsonl", string.Join('\n', Enumerable.Range(0, 5).Select(i => ScenarioText.EuDuty(0.03 * i, $"o-{i}"))));
-        var results = folder.PathOf("order.csv");
-        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
-        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        var (args, results) = await FinishedBatch("order", "order.csv", 5, "o");
         var lines = File.ReadAllLines(results).ToList();
         (lines[1], lines[2]) = (lines[2], lines[1]); // rows 1 and 0 swapped
         File.WriteAllLines(results, lines);
@@ -178,5 +166,18 @@ public sealed class BatchCommandTests(ServiceFixture service) : IDisposable
     {
         using var csv = new CsvReader(new StreamReader(path), CultureInfo.InvariantCulture);
         return [.. csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>()];
+    }
+
+    /// <summary>
+    /// A batch of <paramref name="items"/> EU-duty scenarios (named <c>prefix-0</c>, ...) run to completion into
+    /// <paramref name="resultsName"/>; returns the command line, to run it again, and the results file.
+    /// </summary>
+    private async Task<(string[] Args, string Results)> FinishedBatch(string inputStem, string resultsName, int items, string prefix)
+    {
+        var input = folder.File($"{inputStem}.jsonl", string.Join('\n', Enumerable.Range(0, items).Select(i => ScenarioText.EuDuty(0.03 * i, $"{prefix}-{i}"))));
+        var results = folder.PathOf(resultsName);
+        string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results];
+        Assert.Equal(ExitCodes.Ok, (await service.Nev(args)).Code);
+        return (args, results);
     }
 }

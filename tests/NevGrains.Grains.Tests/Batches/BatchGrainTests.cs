@@ -14,6 +14,7 @@ namespace NevGrains.Grains.Tests.Batches;
 public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private static readonly Caller Tester = Caller.Internal("tester");
 
     [Fact]
     public async Task A_batch_completes_with_every_result_exactly_once_and_work_on_every_silo()
@@ -21,7 +22,7 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var id = NewId();
         var spec = new BatchSpec("prices", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(400), ChunkSize: 10);
 
-        var submitted = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, Caller.Internal("tester"));
+        var submitted = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, Tester);
         var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
         var results = await BatchHelpers.ReadAll(fixture.Grains, id, status);
 
@@ -42,7 +43,7 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
     {
         var id = NewId();
         var scenarios = BatchHelpers.Scenarios(7);
-        await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("check", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios, ChunkSize: 3), Caller.Internal("tester"));
+        await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(new BatchSpec("check", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios, ChunkSize: 3), Tester);
         var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
         var results = await BatchHelpers.ReadAll(fixture.Grains, id, status);
 
@@ -62,8 +63,8 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var sweepId = NewId();
         var drawsId = NewId();
 
-        await fixture.Grains.GetGrain<IBatchGrain>(sweepId).Submit(new BatchSpec("sweep", BatchKind.Sweep, Sweep: sweep, ChunkSize: 3), Caller.Internal("tester"));
-        await fixture.Grains.GetGrain<IBatchGrain>(drawsId).Submit(new BatchSpec("draws", BatchKind.MonteCarlo, MonteCarlo: monteCarlo, ChunkSize: 4), Caller.Internal("tester"));
+        await fixture.Grains.GetGrain<IBatchGrain>(sweepId).Submit(new BatchSpec("sweep", BatchKind.Sweep, Sweep: sweep, ChunkSize: 3), Tester);
+        await fixture.Grains.GetGrain<IBatchGrain>(drawsId).Submit(new BatchSpec("draws", BatchKind.MonteCarlo, MonteCarlo: monteCarlo, ChunkSize: 4), Tester);
         var sweepResults = await BatchHelpers.ReadAll(fixture.Grains, sweepId, await BatchHelpers.WaitUntilFinished(fixture.Grains, sweepId, Timeout));
         var drawResults = await BatchHelpers.ReadAll(fixture.Grains, drawsId, await BatchHelpers.WaitUntilFinished(fixture.Grains, drawsId, Timeout));
 
@@ -83,8 +84,8 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var id = NewId();
         var spec = new BatchSpec("once", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(20), ChunkSize: 5);
 
-        var first = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, Caller.Internal("tester"));
-        var second = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec with { Name = "again" }, Caller.Internal("tester"));
+        var first = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec, Tester);
+        var second = await fixture.Grains.GetGrain<IBatchGrain>(id).Submit(spec with { Name = "again" }, Tester);
         var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
 
         Assert.Equal(first.CreatedAt, second.CreatedAt);
@@ -95,11 +96,9 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
     [Fact]
     public async Task A_cancelled_batch_stops_dispatching()
     {
-        var id = NewId();
-        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
-        await batch.Submit(new BatchSpec("long", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(3000), ChunkSize: 5), Caller.Internal("tester"));
+        var (_, batch) = await SubmitScenarios("long", 3000, chunkSize: 5);
 
-        var cancelled = await batch.Cancel(Caller.Internal("tester"));
+        var cancelled = await batch.Cancel(Tester);
         // Wait for the chunks that were running at the cancel to settle: nothing else may start.
         BatchStatus? later = null;
         await Poll.Until(async () => (later = await batch.GetStatus())!.ChunksInFlight == 0, Timeout, () => $"chunks still in flight: {later}");
@@ -117,7 +116,7 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var scenarios = BatchHelpers.Scenarios(5).SetItem(3, new Scenario("bad", [new PriceLever("alpha", 5, 2026)]));
 
         var error = await Assert.ThrowsAsync<ScenarioException>(() =>
-            fixture.Grains.GetGrain<IBatchGrain>(NewId()).Submit(new BatchSpec("bad", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios), Caller.Internal("tester")));
+            fixture.Grains.GetGrain<IBatchGrain>(NewId()).Submit(new BatchSpec("bad", BatchKind.Scenarios, BatchHelpers.Metrics, scenarios), Tester));
 
         Assert.Contains(error.Issues, i => i.Field == "spec.scenarios.scenarios[3].levers[0].price.change");
     }
@@ -128,7 +127,7 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var id = NewId();
         var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
         var spec = new BatchSpec("mine", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(5), ChunkSize: 5);
-        await batch.Submit(spec, Caller.Internal("tester"));
+        await batch.Submit(spec, Tester);
         var stranger = Caller.Internal("someone-else");
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => batch.Status(stranger));
@@ -205,8 +204,8 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
         var id = NewId();
         var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
 
-        var submitted = await batch.Submit(new BatchSpec("large", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(100_000), ChunkSize: 100), Caller.Internal("tester"));
-        var cancelled = await batch.Cancel(Caller.Internal("tester"));
+        var submitted = await batch.Submit(new BatchSpec("large", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(100_000), ChunkSize: 100), Tester);
+        var cancelled = await batch.Cancel(Tester);
 
         Assert.Equal(100_000, submitted.Total);
         Assert.Equal(BatchState.Cancelled, cancelled.State);
@@ -217,12 +216,10 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
     [Fact]
     public async Task A_result_stream_opened_at_submit_sends_every_stored_result_once_in_order_and_ends()
     {
-        var id = NewId();
-        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
-        await batch.Submit(new BatchSpec("streamed", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(120), ChunkSize: 7), Caller.Internal("tester"));
+        var (id, batch) = await SubmitScenarios("streamed", 120, chunkSize: 7);
 
         // Opened while chunks are still running: the grain pushes each chunk once it is stored, then ends.
-        var streamed = await Read(batch.Results(Caller.Internal("tester"), 0, TestContext.Current.CancellationToken));
+        var streamed = await Read(batch.Results(Tester, 0, TestContext.Current.CancellationToken));
         var status = await BatchHelpers.WaitUntilFinished(fixture.Grains, id, Timeout);
         var stored = await BatchHelpers.ReadAll(fixture.Grains, id, status);
 
@@ -233,32 +230,26 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
     [Fact]
     public async Task A_result_stream_resumes_at_any_index_and_ends_at_once_past_the_last()
     {
-        var id = NewId();
-        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
-        var tester = Caller.Internal("tester");
-        await batch.Submit(new BatchSpec("resumed", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(30), ChunkSize: 4), tester);
+        var (_, batch) = await SubmitScenarios("resumed", 30, chunkSize: 4);
 
-        var fromMiddle = await Read(batch.Results(tester, 13, TestContext.Current.CancellationToken));
-        var pastTheEnd = await Read(batch.Results(tester, 30, TestContext.Current.CancellationToken));
-        var farPast = await Read(batch.Results(tester, long.MaxValue, TestContext.Current.CancellationToken));
+        var fromMiddle = await Read(batch.Results(Tester, 13, TestContext.Current.CancellationToken));
+        var pastTheEnd = await Read(batch.Results(Tester, 30, TestContext.Current.CancellationToken));
+        var farPast = await Read(batch.Results(Tester, long.MaxValue, TestContext.Current.CancellationToken));
 
         Assert.Equal(Enumerable.Range(13, 17).Select(i => (long)i), fromMiddle.Select(r => r.Index));
         Assert.Empty(pastTheEnd);
         Assert.Empty(farPast);
         await Assert.ThrowsAsync<AccessDeniedException>(() => Read(batch.Results(Caller.Internal("stranger"), 0, TestContext.Current.CancellationToken)));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Read(batch.Results(tester, -1, TestContext.Current.CancellationToken)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Read(batch.Results(Tester, -1, TestContext.Current.CancellationToken)));
     }
 
     [Fact]
     public async Task A_result_stream_of_a_cancelled_batch_ends_after_the_results_that_exist()
     {
-        var id = NewId();
-        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
-        var tester = Caller.Internal("tester");
-        await batch.Submit(new BatchSpec("stopped", BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(2000), ChunkSize: 5), tester);
+        var (_, batch) = await SubmitScenarios("stopped", 2000, chunkSize: 5);
 
-        var reading = Read(batch.Results(tester, 0, TestContext.Current.CancellationToken));
-        var cancelled = await batch.Cancel(tester);
+        var reading = Read(batch.Results(Tester, 0, TestContext.Current.CancellationToken));
+        var cancelled = await batch.Cancel(Tester);
         var streamed = await reading;
 
         Assert.Equal(BatchState.Cancelled, cancelled.State);
@@ -275,6 +266,15 @@ public sealed class BatchGrainTests(ClusterFixture fixture) : IClassFixture<Clus
             list.Add(result);
         }
         return list;
+    }
+
+    /// <summary>A new batch of <paramref name="items"/> scenarios, submitted by <see cref="Tester"/>.</summary>
+    private async Task<(string Id, IBatchGrain Batch)> SubmitScenarios(string name, int items, int chunkSize)
+    {
+        var id = NewId();
+        var batch = fixture.Grains.GetGrain<IBatchGrain>(id);
+        await batch.Submit(new BatchSpec(name, BatchKind.Scenarios, BatchHelpers.Metrics, BatchHelpers.Scenarios(items), ChunkSize: chunkSize), Tester);
+        return (id, batch);
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N");
