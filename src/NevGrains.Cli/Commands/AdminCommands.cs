@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NevGrains.Api.V1;
 using NevGrains.Cli.Connection;
+using NevGrains.Cli.Files;
 using NevGrains.Cli.Output;
 using Spectre.Console;
 
@@ -59,10 +60,18 @@ public static class AdminCommands
 
     /// <summary>
     /// Admin commands act on a running cluster: without a server, nev would start a throwaway embedded service and report on that.
+    /// Options that do not read (a malformed --server) are left to <see cref="Invocation.Run"/>, which reports them as it reports all.
     /// </summary>
     private static Task<int>? NeedsServer(ParseResult parse, TextWriter error)
     {
-        if (GlobalOptions.Read(parse).Server is not null)
+        try
+        {
+            if (GlobalOptions.Read(parse).Server is not null)
+            {
+                return null;
+            }
+        }
+        catch (InputFileException)
         {
             return null;
         }

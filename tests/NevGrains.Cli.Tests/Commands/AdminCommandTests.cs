@@ -47,4 +47,14 @@ public sealed class AdminCommandTests(ServiceFixture service)
         Assert.Contains("give --server", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Starting the embedded", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_malformed_server_address_is_an_input_error_naming_the_option()
+    {
+        var (code, output, error) = await Nev.Run(["admin", "status", "--server", "a b"]);
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("--server", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error + output, StringComparison.Ordinal);
+    }
 }
