@@ -35,15 +35,16 @@ public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> opti
     public override async Task StreamBatchResults(StreamBatchResultsRequest request, IServerStreamWriter<StreamBatchResultsResponse> responseStream,
         ServerCallContext context)
     {
-        var status = await Owned(request.BatchId, context);
-        await Stream(status, request.FromIndex, r => responseStream.WriteAsync(new StreamBatchResultsResponse { Result = r }, context.CancellationToken), context);
+        // The batch grain's stream checks the caller and the batch itself: no status round trip first.
+        Require.Id(request.BatchId, "batchId");
+        await Stream(request.BatchId, request.FromIndex, r => responseStream.WriteAsync(new StreamBatchResultsResponse { Result = r }, context.CancellationToken), context);
     }
 
     public override async Task RunBatchStream(RunBatchStreamRequest request, IServerStreamWriter<RunBatchStreamResponse> responseStream, ServerCallContext context)
     {
         var status = await Submit(request.BatchId, request.Spec, request.DatasetVersion, context);
         await responseStream.WriteAsync(new RunBatchStreamResponse { Status = ResponseMapper.Status(status) }, context.CancellationToken);
-        await Stream(status, request.FromIndex, r => responseStream.WriteAsync(new RunBatchStreamResponse { Result = r }, context.CancellationToken), context);
+        await Stream(status.Id, request.FromIndex, r => responseStream.WriteAsync(new RunBatchStreamResponse { Result = r }, context.CancellationToken), context);
     }
 
     private async Task<Domain.BatchStatus> Submit(string id, Api.V1.BatchSpec? spec, string datasetVersion, ServerCallContext context)
@@ -92,14 +93,14 @@ public sealed class BatchApi(IGrainFactory grains, IOptions<GatewayOptions> opti
     /// Writes the batch grain's result stream from <paramref name="from"/>. If the batch grain moves mid-stream (its silo drained or
     /// lost), the stream is opened again at the next index, so the caller sees every result once and an end.
     /// </summary>
-    private async Task Stream(Domain.BatchStatus status, long from, Func<Api.V1.BatchItemResult, Task> write, ServerCallContext context)
+    private async Task Stream(string id, long from, Func<Api.V1.BatchItemResult, Task> write, ServerCallContext context)
     {
         if (from < 0)
         {
             throw Require.Invalid("fromIndex", $"{from} is negative");
         }
         var caller = context.Caller(options.Value.Limits);
-        var batch = grains.GetGrain<IBatchGrain>(status.Id);
+        var batch = grains.GetGrain<IBatchGrain>(id);
         var next = from;
         for (var reopened = 0; ; reopened++)
         {
