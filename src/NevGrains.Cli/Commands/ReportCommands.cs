@@ -5,6 +5,7 @@ using NevGrains.Cli.Connection;
 using NevGrains.Cli.Files;
 using NevGrains.Cli.Output;
 using NevGrains.Cli.Reports;
+using NevGrains.Model.Data;
 using Spectre.Console;
 
 namespace NevGrains.Cli.Commands;
@@ -80,13 +81,9 @@ public static class ReportCommands
 
     /// <summary>
     /// The report's file name: the input's name without <c>.json</c> (<c>byd-szeged-eu-duty.scenario</c>), so the scenario and the
-    /// Monte Carlo file of one stem write different reports.
+    /// Monte Carlo file of one stem write different reports (<see cref="Read"/> takes only <c>.json</c> names).
     /// </summary>
-    internal static string ReportStem(string path)
-    {
-        var name = Path.GetFileName(path);
-        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? name[..^".json".Length] : name;
-    }
+    internal static string ReportStem(string path) => Path.GetFileNameWithoutExtension(path);
 
     private static (string Path, IMessage Message) Read(string path)
     {
@@ -151,10 +148,12 @@ public static class ReportCommands
         return [.. named.Concat(mostChanged.Where(m => !named.Contains(m))).Take(Math.Max(DefaultMarkets, named.Count))];
     }
 
-    /// <summary>The markets a scenario's levers name: market and jurisdiction fields, and the market a changed plant stands in.</summary>
+    /// <summary>The markets a scenario's levers name: market and jurisdiction fields, and the market a changed plant stands in (from the
+    /// brand's dataset JSON, which the catalog serves as <see cref="BrandData"/>).</summary>
     private static async Task<List<string>> LeverMarkets(Scenario scenario, ListBrandsResponse brands, NevClient client, CancellationToken token)
     {
         var markets = new List<string>();
+        var owners = new Dictionary<string, BrandData>(StringComparer.Ordinal); // one catalog call per brand, however many plant levers
         foreach (var inner in LeverBodies(scenario))
         {
             foreach (var field in inner.Descriptor.Fields.InDeclarationOrder())
@@ -168,8 +167,12 @@ public static class ReportCommands
                         markets.AddRange(ids);
                         break;
                     case ("plant", string { Length: > 0 } plant) when brands.Brands.FirstOrDefault(b => b.Plants.Contains(plant)) is { } owner:
-                        var detail = await client.Catalog.GetBrandAsync(new GetBrandRequest { Id = owner.Id }, cancellationToken: token);
-                        if (PlantMarket(detail.Json, plant) is { } home)
+                        if (!owners.TryGetValue(owner.Id, out var data))
+                        {
+                            var detail = await client.Catalog.GetBrandAsync(new GetBrandRequest { Id = owner.Id }, cancellationToken: token);
+                            owners[owner.Id] = data = DatasetJson.Deserialize<BrandData>(detail.Json);
+                        }
+                        if (data.Plants.OrEmpty().FirstOrDefault(p => p.Id == plant)?.Market is { } home)
                         {
                             markets.Add(home);
                         }
@@ -183,24 +186,6 @@ public static class ReportCommands
     /// <summary>Each lever's body: the message of its kind (the <c>plant</c> of a plant lever, ...).</summary>
     private static IEnumerable<IMessage> LeverBodies(Scenario scenario) =>
         scenario.Levers.Select(l => Lever.Descriptor.Oneofs[0].Accessor.GetCaseFieldDescriptor(l)?.Accessor.GetValue(l)).OfType<IMessage>();
-
-    /// <summary>The market a plant stands in, from the brand's dataset JSON.</summary>
-    private static string? PlantMarket(string brandJson, string plant)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(brandJson);
-        if (!document.RootElement.TryGetProperty("plants", out var plants) || plants.ValueKind != System.Text.Json.JsonValueKind.Array)
-        {
-            return null;
-        }
-        foreach (var p in plants.EnumerateArray())
-        {
-            if (p.TryGetProperty("id", out var id) && id.GetString() == plant && p.TryGetProperty("market", out var market))
-            {
-                return market.GetString();
-            }
-        }
-        return null;
-    }
 
     /// <summary>The first brand a lever names: its "brand" field, or the owner of the plant it changes.</summary>
     private static string? LeverBrand(Scenario scenario, ListBrandsResponse brands)
