@@ -72,6 +72,10 @@ public sealed class EmbeddedService : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Set before the stop, and read by the log filter until the process ends: the host's own ApplicationStopping token cannot serve,
+    /// because the silo still logs while the disposed host's services can no longer be asked for it.
+    /// </summary>
     private sealed class ShutdownQuiet
     {
         public volatile bool Stopping;
