@@ -92,8 +92,7 @@ public static class ScenarioCommands
         return rows;
     }
 
-    /// <summary>The change per owner and year, summed over the markets shown.</summary>
-    /// <summary>"over hu, de and 3 more markets, 2025-2028": the markets and years a summary table adds up.</summary>
+    /// <summary>"over 6 markets de, es, fr, hu, it, rest-europe, 2025-2028": the markets and years a summary table adds up.</summary>
     internal static string Shown(IEnumerable<(string Market, int Year)> cells)
     {
         var list = cells.ToList();
@@ -110,6 +109,7 @@ public static class ScenarioCommands
         return $"over {(markets.Count == 1 ? "market" : $"{markets.Count} markets")} {names}, {(first == last ? $"{first}" : $"{first}-{last}")}";
     }
 
+    /// <summary>The change per owner and year, summed over the markets shown.</summary>
     internal static void WriteComparison(IAnsiConsole console, CompareScenarioResponse response)
     {
         console.MarkupLine($"[bold]{Markup.Escape(response.Scenario)}[/] against the base, dataset {Markup.Escape(response.DatasetVersion)}");

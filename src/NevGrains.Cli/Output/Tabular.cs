@@ -31,7 +31,7 @@ public sealed class Tabular(params string[] columns)
         }
         foreach (var row in rows)
         {
-            table.AddRow(row.Select(v => Markup.Escape(Display(v))).ToArray());
+            table.AddRow(row.Select(v => Markup.Escape(Numbers.Display(v))).ToArray());
         }
         console.Write(table);
     }
@@ -53,6 +53,4 @@ public sealed class Tabular(params string[] columns)
             csv.NextRecord();
         }
     }
-
-    private static string Display(object value) => Numbers.Display(value);
 }

@@ -62,13 +62,11 @@ internal static class Formats
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>A tick label: as short as the value allows.</summary>
-    public static string Tick(ValueFormat format, double value) => Write(format, value, "0.##");
-
-    private static string Write(ValueFormat format, double value, string fraction) => format switch
+    public static string Tick(ValueFormat format, double value) => format switch
     {
         ValueFormat.Units => value.ToString("N0", Invariant),
-        ValueFormat.Percent => (value * 100).ToString(fraction, Invariant) + "%",
-        ValueFormat.Usd => Usd(value, fraction),
+        ValueFormat.Percent => (value * 100).ToString("0.##", Invariant) + "%",
+        ValueFormat.Usd => Usd(value),
         ValueFormat.Year => value.ToString("0", Invariant),
         _ => value.ToString("0.####", Invariant),
     };
@@ -114,8 +112,9 @@ internal static class Formats
         return 6;
     }
 
-    private static string Usd(double value, string digits)
+    private static string Usd(double value)
     {
+        const string digits = "0.##";
         var sign = value < 0 ? "-" : "";
         var size = Math.Abs(value);
         return size switch

@@ -15,9 +15,8 @@ namespace NevGrains.Gateway.Hosting;
 /// <summary>Wires the gateway: Orleans (embedded silo or cluster client), gRPC services, security, limits, health, telemetry.</summary>
 public static class GatewayHosting
 {
-    /// <summary>gRPC's per-message frame header plus slack, on top of the message limit, for Kestrel's body limit.</summary>
     /// <summary>The API's gRPC services by full name, as health checks and reflection know them.</summary>
-    public static readonly IReadOnlyList<string> ApiServiceNames =
+    private static readonly IReadOnlyList<string> ApiServiceNames =
     [
         Api.V1.CatalogService.Descriptor.FullName,
         Api.V1.ScenarioService.Descriptor.FullName,
@@ -26,6 +25,7 @@ public static class GatewayHosting
         Api.V1.AdminService.Descriptor.FullName,
     ];
 
+    /// <summary>gRPC's per-message frame header plus slack, on top of the message limit, for Kestrel's body limit.</summary>
     private const int MessageFraming = 64 * 1024;
 
     /// <summary>Largest request header block: room for a hostile 64 KB API key to be refused by the key check.</summary>
