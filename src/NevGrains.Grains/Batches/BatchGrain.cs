@@ -33,6 +33,8 @@ public sealed partial class BatchGrain(
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _dirty;
     private int _failures;
+    // While a final state is being written, the state storage holds: what status calls report until the write lands.
+    private (BatchState State, DateTimeOffset? FinishedAt, DateTimeOffset UpdatedAt)? _stored;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -60,6 +62,9 @@ public sealed partial class BatchGrain(
         {
             throw new CallerLimitExceededException($"{total} items; at most {caller.Limits.MaxBatchItems} in one batch");
         }
+        // A malformed batch is told what is wrong with it, whether or not the caller is at the limit.
+        var compiled = await cache.Get(spec.DatasetVersion);
+        Validate(spec, compiled);
         // The slot is taken before any work, in one step with the check (simultaneous submissions cannot pass the limit together),
         // and given back if the batch does not start.
         if (!await Registry.TryStart(new RunningBatch(Id, caller.Name, total, 0), caller.Limits.MaxConcurrentBatches))
@@ -68,7 +73,7 @@ public sealed partial class BatchGrain(
         }
         try
         {
-            await Store(spec, caller, total);
+            await Store(spec, compiled, caller, total);
         }
         catch when (!state.RecordExists) // an ambiguous write that landed after all (found on reload) keeps its slot
         {
@@ -81,12 +86,9 @@ public sealed partial class BatchGrain(
         return Status();
     }
 
-    /// <summary>Validates the batch, stores scenario inputs in the chunk grains, then the batch record.</summary>
-    private async Task Store(BatchSpec spec, Caller caller, long total)
+    /// <summary>Stores scenario inputs in the chunk grains, then the batch record.</summary>
+    private async Task Store(BatchSpec spec, CompiledBaseline compiled, Caller caller, long total)
     {
-        var compiled = await cache.Get(spec.DatasetVersion);
-        Validate(spec, compiled);
-
         var chunkSize = spec.ChunkSize > 0 ? spec.ChunkSize : BatchSpec.DefaultChunkSize;
         var chunks = (int)((total + chunkSize - 1) / chunkSize);
         if (spec.Kind == BatchKind.Scenarios)
@@ -135,8 +137,9 @@ public sealed partial class BatchGrain(
         {
             await Transition(BatchState.Cancelled);
             _pending.Clear();
-            await StopReminder();
             await Registry.Finished(Id);
+            Progressed(); // streams waiting on chunks that will never run end now
+            await StopReminder();
             LogCancelled(Id, state.State.Completed, state.State.Total);
         }
         return Status();
@@ -175,6 +178,11 @@ public sealed partial class BatchGrain(
                     yield return result;
                 }
             }
+        }
+        // Every result is out; the stream ends once the batch is final (and its slot free), which follows at once.
+        while (state.State.State == BatchState.Running || _stored is not null)
+        {
+            await _progress.Task.WaitAsync(cancellationToken);
         }
     }
 
@@ -315,8 +323,9 @@ public sealed partial class BatchGrain(
             return;
         }
         _dirty = false;
-        await StopReminder();
         await Registry.Finished(Id);
+        Progressed(); // streams end only now, so a caller who read to the end may submit his next batch at once
+        await StopReminder();
         LogCompleted(Id, state.State.Total);
     }
 
@@ -325,6 +334,7 @@ public sealed partial class BatchGrain(
     {
         var s = state.State;
         var previous = (s.State, s.FinishedAt, s.UpdatedAt);
+        _stored = previous;
         s.State = to;
         s.FinishedAt = s.UpdatedAt = time.GetUtcNow();
         try
@@ -337,7 +347,10 @@ public sealed partial class BatchGrain(
             await StorageReload.TryReload(state);
             throw;
         }
-        Progressed(); // streams waiting on chunks that will never run end now
+        finally
+        {
+            _stored = null;
+        }
     }
 
     /// <summary>The status for a caller allowed to see it.</summary>
@@ -375,8 +388,9 @@ public sealed partial class BatchGrain(
     private BatchStatus Status()
     {
         var s = state.State;
-        return new BatchStatus(Id, s.Spec?.Name ?? "", s.Spec?.Kind ?? BatchKind.Scenarios, s.State, s.Total, s.Completed, s.DatasetVersion, s.Owner,
-            [.. (s.Spec?.EffectiveMetrics ?? []).Select(m => m.Label)], s.CreatedAt, s.UpdatedAt, s.FinishedAt, s.ChunkSize, s.Failed, s.ItemsBySilo,
+        var (final, finishedAt, updatedAt) = _stored ?? (s.State, s.FinishedAt, s.UpdatedAt);
+        return new BatchStatus(Id, s.Spec?.Name ?? "", s.Spec?.Kind ?? BatchKind.Scenarios, final, s.Total, s.Completed, s.DatasetVersion, s.Owner,
+            [.. (s.Spec?.EffectiveMetrics ?? []).Select(m => m.Label)], s.CreatedAt, updatedAt, finishedAt, s.ChunkSize, s.Failed, s.ItemsBySilo,
             _inFlight.Count);
     }
 

@@ -61,6 +61,7 @@ public sealed class BatchApiTests(GatewayFixture gateway)
 
         Assert.Equal(first.Status.CreatedAt, again.Status.CreatedAt);
         Assert.Equal(2, again.Status.Total);
+        await ReadToTheEnd(id);
     }
 
     [Fact]
@@ -94,6 +95,7 @@ public sealed class BatchApiTests(GatewayFixture gateway)
         // An admin may look at any batch.
         var seen = await gateway.Batches(Keys.Admin).GetBatchAsync(new GetBatchRequest { BatchId = id });
         Assert.Equal(id, seen.Status.BatchId);
+        await ReadToTheEnd(id);
     }
 
     [Fact]
@@ -124,26 +126,79 @@ public sealed class BatchApiTests(GatewayFixture gateway)
     public async Task A_caller_running_too_many_batches_is_told_to_wait()
     {
         var caller = gateway.Batches(Keys.OtherPlanner);
-        var running = new List<string>();
-        try
+        await using (await AtTheLimit.Fill(caller))
         {
-            for (var i = 0; i < GatewayFixture.MaxConcurrentBatches; i++)
-            {
-                var id = NewId();
-                await caller.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.SweepBatch(400) });
-                running.Add(id);
-            }
-
             var error = await RpcAssert.Fails(StatusCode.ResourceExhausted,
                 () => caller.SubmitBatchAsync(new SubmitBatchRequest { BatchId = NewId(), Spec = Requests.SweepBatch(2) }).ResponseAsync);
             Assert.Contains("petra", error.Status.Detail, StringComparison.Ordinal);
             // The limit is per caller: another planner still gets through.
             var id2 = NewId();
             await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id2, Spec = Requests.ScenarioBatch(1) });
-            // Read it to the end, so this planner's batch is finished before the next test counts his running batches.
-            Assert.Single(await ReadAll(batches.StreamBatchResults(new StreamBatchResultsRequest { BatchId = id2 })));
+            Assert.Single(await ReadToTheEnd(id2));
         }
-        finally
+    }
+
+    [Fact]
+    public async Task A_caller_who_read_a_batch_to_the_end_may_submit_the_next_at_once()
+    {
+        // Batch jobs run batches back to back at their limit: the end of a stream means the batch is final and its slot is free.
+        for (var round = 0; round < 3; round++)
+        {
+            var ids = Enumerable.Range(0, GatewayFixture.MaxConcurrentBatches).Select(_ => NewId()).ToList();
+            foreach (var id in ids)
+            {
+                await batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.ScenarioBatch(1) });
+            }
+            foreach (var id in ids)
+            {
+                Assert.Single(await ReadToTheEnd(id));
+                var status = await batches.GetBatchAsync(new GetBatchRequest { BatchId = id });
+                Assert.Equal(BatchState.Completed, status.Status.State);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_malformed_batch_is_told_what_is_wrong_even_at_the_callers_limit()
+    {
+        var caller = gateway.Batches(Keys.OtherPlanner);
+        await using (await AtTheLimit.Fill(caller))
+        {
+            var empty = new BatchSpec { Name = "empty", Scenarios = new ScenarioList { Metrics = { Requests.BydEuropeUnits() } } };
+            var error = await RpcAssert.Fails(StatusCode.InvalidArgument,
+                () => caller.SubmitBatchAsync(new SubmitBatchRequest { BatchId = NewId(), Spec = empty }).ResponseAsync);
+            Assert.StartsWith("spec.scenarios", error.Status.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Streams the solo planner's batch to its end: it is final, and its slot free, when this returns.</summary>
+    private Task<List<BatchItemResult>> ReadToTheEnd(string id) => ReadAll(batches.StreamBatchResults(new StreamBatchResultsRequest { BatchId = id }));
+
+    /// <summary>A caller's batch slots held by long sweeps, cancelled again on dispose.</summary>
+    private sealed class AtTheLimit(BatchService.BatchServiceClient caller, List<string> running) : IAsyncDisposable
+    {
+        public static async Task<AtTheLimit> Fill(BatchService.BatchServiceClient caller)
+        {
+            var running = new List<string>();
+            var held = new AtTheLimit(caller, running);
+            try
+            {
+                for (var i = 0; i < GatewayFixture.MaxConcurrentBatches; i++)
+                {
+                    var id = NewId();
+                    await caller.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.SweepBatch(400) });
+                    running.Add(id);
+                }
+                return held;
+            }
+            catch
+            {
+                await held.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
         {
             foreach (var id in running)
             {
