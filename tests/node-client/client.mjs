@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 
 const [address, apiKey] = process.argv.slice(2);
 if (!address) {
@@ -27,6 +28,26 @@ const batches = new v1.BatchService(address, credentials);
 
 function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+// The standard error details (grpc-status-details-bin): a wire-compatible subset of google/rpc/status.proto and
+// error_details.proto, enough to read every field violation of an INVALID_ARGUMENT.
+const rpc = protobuf.Root.fromJSON({ nested: { google: { nested: { rpc: { nested: {
+  Any: { fields: { typeUrl: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+  Status: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 }, details: { rule: 'repeated', type: 'Any', id: 3 } } },
+  BadRequest: {
+    fields: { fieldViolations: { rule: 'repeated', type: 'FieldViolation', id: 1 } },
+    nested: { FieldViolation: { fields: { field: { type: 'string', id: 1 }, description: { type: 'string', id: 2 } } } },
+  },
+} } } } } });
+
+function fieldViolations(error) {
+  const [bytes] = error.metadata?.get('grpc-status-details-bin') ?? [];
+  if (!bytes) return [];
+  const status = rpc.lookupType('google.rpc.Status').decode(bytes);
+  return status.details
+    .filter((any) => any.typeUrl === 'type.googleapis.com/google.rpc.BadRequest')
+    .flatMap((any) => rpc.lookupType('google.rpc.BadRequest').decode(any.value).fieldViolations);
 }
 
 function unary(client, method, request) {
@@ -57,14 +78,19 @@ const late = compared.cells.reduce((sum, c) => sum + c.scenarioUnits, 0);
 check(late < base, `BYD EU 2027 units fall: base ${base.toFixed(0)}, scenario ${late.toFixed(0)}`);
 console.log(`CompareScenario: BYD EU 2027 ${base.toFixed(0)} -> ${late.toFixed(0)} units (${compared.cells.length} cells)`);
 
-// 2. Bad input is refused with the field named.
+// 2. Bad input is refused with every field named, in the standard error details.
 try {
-  await unary(scenarios, 'RunScenario', { scenario: { name: 'bad', horizon: 2100 } });
+  await unary(scenarios, 'RunScenario', {
+    scenario: { name: 'bad', horizon: 2100, levers: [{ tariff: { jurisdiction: 'eu', rate: -1, from: '2026-01-01' } }] },
+  });
   throw new Error('check failed: a horizon of 2100 was accepted');
 } catch (error) {
+  if (error.message.startsWith('check failed')) throw error;
   check(error.code === grpc.status.INVALID_ARGUMENT, `INVALID_ARGUMENT, got ${error.code}`);
   check(error.details.startsWith('scenario.horizon'), `field named, got "${error.details}"`);
-  console.log(`RunScenario with horizon 2100: INVALID_ARGUMENT "${error.details}"`);
+  const fields = fieldViolations(error).map((v) => v.field);
+  check(fields.includes('scenario.horizon') && fields.includes('scenario.levers[0].tariff.rate'), `both violations listed, got ${fields}`);
+  console.log(`RunScenario with horizon 2100 and a negative duty: INVALID_ARGUMENT, violations ${fields.join(', ')}`);
 }
 
 // 3. A streamed batch: the status first, then every result in order.

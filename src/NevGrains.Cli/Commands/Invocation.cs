@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Grpc.Core;
+using NevGrains.Api.Errors;
 using NevGrains.Cli.Connection;
 using NevGrains.Cli.Files;
 using Spectre.Console;
@@ -43,7 +44,8 @@ public sealed class RejectedInputException(string file, string requestPrefix, Rp
     /// <summary>Every issue, in the file's terms: "levers[0].tariff.rate: must be ≥ 0".</summary>
     public IEnumerable<string> Issues()
     {
-        var all = rejection.Trailers.GetValue("nevgrains-issues") is { Length: > 0 } listed ? listed.Split("; ") : [rejection.Status.Detail];
+        var violations = FieldViolations.Of(rejection);
+        var all = violations.Count > 0 ? violations.Select(v => $"{v.Field}: {v.Description}") : [rejection.Status.Detail];
         return all.Select(issue => $"{file}: {(issue.StartsWith(requestPrefix + ".", StringComparison.Ordinal) ? issue[(requestPrefix.Length + 1)..] : issue)}");
     }
 }
@@ -76,6 +78,14 @@ public static class Invocation
             foreach (var issue in ex.Issues())
             {
                 error.WriteLine($"error: {issue}");
+            }
+            return ExitCodes.InvalidInput;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument && FieldViolations.Of(ex) is { Count: > 0 } violations)
+        {
+            foreach (var violation in violations)
+            {
+                error.WriteLine($"error: {ResultOptions.Named($"{violation.Field}: {violation.Description}")}");
             }
             return ExitCodes.InvalidInput;
         }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using NevGrains.Api.Errors;
 using NevGrains.Contracts;
 using NevGrains.Contracts.Data;
 using NevGrains.Model.Data;
@@ -10,7 +11,8 @@ namespace NevGrains.Gateway.Services;
 
 /// <summary>
 /// Maps what goes wrong behind a call to a gRPC status a caller can act on; internals (stack traces, exception types) never
-/// leave the gateway. Invalid input names the field in the message and lists every issue in the <c>nevgrains-issues</c> trailer.
+/// leave the gateway. Invalid input names the field in the message and lists every issue as a <c>BadRequest</c> field violation in
+/// the standard <c>grpc-status-details-bin</c> (<see cref="FieldViolations"/>).
 /// </summary>
 public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -44,12 +46,14 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     {
         switch (exception)
         {
-            case ScenarioException invalid: // issue paths are the request's own: the mapper and the model name them that way
-                var trailers = new Metadata { { "nevgrains-issues", Ascii(string.Join("; ", invalid.Issues.Select(i => i.ToString()))) } };
-                return new RpcException(new Status(StatusCode.InvalidArgument, invalid.Issues.IsDefaultOrEmpty ? invalid.Message : Describe(invalid)), trailers);
+            case ScenarioException invalid when !invalid.Issues.IsDefaultOrEmpty: // issue paths are the request's own: the mapper and the model name them that way
+                return FieldViolations.InvalidArgument([.. invalid.Issues.Select(i => (i.Field, i.Message))]);
+            case ScenarioException invalid:
+                return new RpcException(new Status(StatusCode.InvalidArgument, invalid.Message));
+            case DataValidationException data when !data.Issues.IsDefaultOrEmpty: // an admin update's entity JSON: each issue names its file, entity and field
+                return FieldViolations.InvalidArgument([.. data.Issues.Select(i => ("json", i))]);
             case DataValidationException data:
-                return new RpcException(new Status(StatusCode.InvalidArgument, data.Message),
-                    new Metadata { { "nevgrains-issues", Ascii(string.Join("; ", data.Issues)) } });
+                return new RpcException(new Status(StatusCode.InvalidArgument, data.Message));
             case DatasetException dataset:
                 return new RpcException(new Status(StatusCode.InvalidArgument, dataset.Message));
             case NotFoundException missing:
@@ -82,20 +86,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         }
     }
 
-    private static string Describe(ScenarioException invalid) =>
-        invalid.Issues.Length == 1
-            ? $"{invalid.Issues[0].Field}: {invalid.Issues[0].Message}"
-            : $"{invalid.Issues[0].Field}: {invalid.Issues[0].Message} (and {invalid.Issues.Length - 1} more issue(s))";
-
     /// <summary>Longest status message: a request value echoed in full (a megabyte id) would break the response headers.</summary>
     private const int MaxDetail = 1_000;
 
     private static RpcException Bounded(RpcException error) => error.Status.Detail.Length <= MaxDetail
         ? error
         : new RpcException(new Status(error.StatusCode, error.Status.Detail[..MaxDetail] + "... (truncated)"), error.Trailers);
-
-    // gRPC metadata values are ASCII.
-    private static string Ascii(string text) => new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').Take(4_000).ToArray());
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method}: the cluster or its storage is unavailable")]
     private partial void LogUnavailable(Exception exception, string method);

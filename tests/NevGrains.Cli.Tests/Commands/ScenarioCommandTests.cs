@@ -108,6 +108,20 @@ public sealed class ScenarioCommandTests(ServiceFixture service) : IDisposable
     }
 
     [Fact]
+    public async Task Every_value_the_model_rejects_is_listed_on_its_own_line()
+    {
+        var file = folder.File("two-issues.scenario.json",
+            """{"name":"x","horizon":2100,"levers":[{"tariff":{"jurisdiction":"eu","rate":-1,"from":"2026-01-01"}}]}""");
+
+        var (code, _, error) = await service.Nev("run", file);
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("error: ", StringComparison.Ordinal) && l.Contains("two-issues.scenario.json: horizon:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("error: ", StringComparison.Ordinal) && l.Contains("two-issues.scenario.json: levers[0].tariff.rate:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_missing_file_is_invalid_input()
     {
         var (code, _, error) = await service.Nev("run", folder.PathOf("nowhere.scenario.json"));

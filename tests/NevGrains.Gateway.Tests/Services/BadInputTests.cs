@@ -47,7 +47,7 @@ public sealed class BadInputTests(GatewayFixture gateway)
             () => scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = scenario }).ResponseAsync);
 
         Assert.True(error.Status.Detail.StartsWith(field + ":", StringComparison.Ordinal), $"{what}: '{error.Status.Detail}' should name {field}");
-        Assert.Contains(field, error.Trailers.GetValue("nevgrains-issues") ?? "", StringComparison.Ordinal);
+        Assert.Contains(RpcAssert.Violations(error), v => v.StartsWith(field + ":", StringComparison.Ordinal));
         await StillServing();
     }
 
@@ -65,9 +65,29 @@ public sealed class BadInputTests(GatewayFixture gateway)
             () => scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = scenario }).ResponseAsync);
 
         Assert.Contains("more issue", error.Status.Detail, StringComparison.Ordinal);
-        var issues = error.Trailers.GetValue("nevgrains-issues")!;
-        Assert.Contains("scenario.horizon", issues, StringComparison.Ordinal);
-        Assert.Contains("scenario.levers[0].tariff.rate", issues, StringComparison.Ordinal);
+        var violations = RpcAssert.Violations(error);
+        Assert.Contains(violations, v => v.StartsWith("scenario.horizon:", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("scenario.levers[0].tariff.rate:", StringComparison.Ordinal));
+        Assert.DoesNotContain("nevgrains-issues", error.Trailers.Select(t => t.Key)); // the old custom trailer is gone
+    }
+
+    [Fact]
+    public async Task A_request_with_hundreds_of_issues_gets_a_bounded_list_and_the_count()
+    {
+        var scenario = new Scenario { Name = "many", Horizon = 2100 };
+        for (var i = 0; i < 300; i++)
+        {
+            scenario.Levers.Add(new Lever { Tariff = new TariffLever { Jurisdiction = new string('j', 2_000), Rate = -1, From = "2026-01-01" } });
+        }
+
+        var error = await RpcAssert.Fails(StatusCode.InvalidArgument,
+            () => scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = scenario }).ResponseAsync);
+
+        var violations = RpcAssert.Violations(error);
+        Assert.Equal(Api.Errors.FieldViolations.MaxViolations, violations.Count);
+        Assert.Matches(@"\(and \d{3} more issue\(s\)\)$", error.Status.Detail);
+        Assert.True(error.Trailers.GetValueBytes("grpc-status-details-bin")!.Length <= 8_000, "the details fit a gRPC client's header limit");
+        await StillServing();
     }
 
     [Theory]
@@ -100,6 +120,8 @@ public sealed class BadInputTests(GatewayFixture gateway)
         Assert.Contains("zz", error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.InvalidArgument, huge.StatusCode);
         Assert.True(huge.Status.Detail.Length <= 1_100, $"{huge.Status.Detail.Length} characters");
+        var details = huge.Trailers.GetValueBytes("grpc-status-details-bin");
+        Assert.True(details is { Length: <= 8_000 }, $"details of {details?.Length} bytes");
         await StillServing();
     }
 
