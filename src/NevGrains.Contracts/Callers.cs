@@ -41,3 +41,17 @@ public sealed class AccessDeniedException : Exception
     {
     }
 }
+
+/// <summary>
+/// The caller's name as it travels with every grain call of a request (Orleans' <see cref="RequestContext"/>): the compute gate of
+/// each silo takes callers in turns by it. The gateway sets it per request; a batch's pump sets its owner's.
+/// </summary>
+public static class CallerOnCall
+{
+    private const string Key = "nev.caller";
+
+    /// <summary>Whose work this call is; work started inside the cluster (a reminder, a test) is the system's.</summary>
+    public static string Current => RequestContext.Get(Key) as string ?? "(system)";
+
+    public static void Set(string name) => RequestContext.Set(Key, name);
+}

@@ -128,6 +128,14 @@ public static partial class SiloConfiguration
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<BaselineCache>();
         silo.Services.AddSingleton<NevGrains.Grains.Scenarios.BaseRunCache>();
+        silo.Services.AddSingleton<NevGrains.Grains.Compute.ComputeGate>();
+        var compute = silo.Services.AddOptions<NevGrains.Grains.Compute.ComputeOptions>()
+            .Validate(o => o.Slots is >= 0 and <= 1024, $"{NevGrains.Grains.Compute.ComputeOptions.Section}:Slots must be 0 (one per core) to 1024")
+            .ValidateOnStart();
+        if (configuration is not null)
+        {
+            compute.Bind(configuration.GetSection(NevGrains.Grains.Compute.ComputeOptions.Section));
+        }
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<BatchMetrics>();
         silo.Services.AddHostedService<BatchKeeper>();

@@ -111,7 +111,8 @@ public sealed record ChunkWork(
     [property: Id(1)] int Chunk,
     [property: Id(2)] long From,
     [property: Id(3)] int Count,
-    [property: Id(4)] ExperimentWork Work);
+    [property: Id(4)] ExperimentWork Work,
+    [property: Id(5)] string Owner = "(system)");
 
 /// <summary>What a chunk run stored: how many items, and how many of them ended in an error.</summary>
 [GenerateSerializer, Immutable, Alias("nev.ChunkOutcome")]

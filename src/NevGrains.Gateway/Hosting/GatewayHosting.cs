@@ -87,6 +87,7 @@ public static class GatewayHosting
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorInterceptor>();
+            o.Interceptors.Add<CallerOnCallInterceptor>();
             o.MaxReceiveMessageSize = gateway.Limits.MaxReceiveMessageBytes;
             o.EnableDetailedErrors = false;
         });

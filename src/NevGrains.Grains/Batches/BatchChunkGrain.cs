@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using NevGrains.Contracts.Batches;
+using NevGrains.Grains.Compute;
 using NevGrains.Grains.Data;
 using NevGrains.Model.Experiments;
 using NevGrains.Model.Scenarios;
@@ -16,6 +17,7 @@ namespace NevGrains.Grains.Batches;
 public sealed class BatchChunkGrain(
     [PersistentState("chunk", StorageNames.Batches)] IPersistentState<BatchChunkState> state,
     BaselineCache cache,
+    ComputeGate gate,
     BatchMetrics metrics,
     ILocalSiloDetails silo) : Grain, IBatchChunkGrain
 {
@@ -51,7 +53,7 @@ public sealed class BatchChunkGrain(
         }
         var compiled = await cache.Get(work.Work.DatasetVersion, cancellationToken);
         var items = work.Work.Kind == ExperimentKind.Scenarios ? work.Work with { Scenarios = state.State.Inputs, ScenariosFrom = work.From } : work.Work;
-        var results = ExperimentItems.EvaluateRange(items, compiled, work.From, work.Count, cancellationToken);
+        var results = await gate.RunItems(items, compiled, work.From, work.Count, work.Owner, cancellationToken);
 
         var s = state.State;
         var previous = (s.Results, s.Done, s.Silo, s.Inputs);

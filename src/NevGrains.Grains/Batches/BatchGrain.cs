@@ -268,7 +268,7 @@ public sealed partial class BatchGrain(
     private async Task RunChunk(int chunk)
     {
         var from = (long)chunk * state.State.ChunkSize;
-        var work = new ChunkWork(Id, chunk, from, (int)Math.Min(state.State.ChunkSize, state.State.Total - from), state.State.Spec!.Work(state.State.DatasetVersion));
+        var work = new ChunkWork(Id, chunk, from, (int)Math.Min(state.State.ChunkSize, state.State.Total - from), state.State.Spec!.Work(state.State.DatasetVersion), state.State.Owner);
         try
         {
             var outcome = await GrainFactory.GetGrain<IBatchChunkGrain>(IBatchChunkGrain.KeyOf(Id, chunk)).Run(work);

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using NevGrains.Contracts;
+using NevGrains.Grains.Compute;
 using NevGrains.Model.Engine;
 using NevGrains.Model.Results;
 using NevGrains.Model.Scenarios;
@@ -10,14 +12,17 @@ namespace NevGrains.Grains.Scenarios;
 /// Per silo: the base run (no levers) of each dataset version, horizon and parameter set in use. A comparison pairs a scenario with
 /// its base, and the base is the same for every scenario with that horizon and those parameters, so it is run once, not per call.
 /// </summary>
-public sealed class BaseRunCache
+public sealed class BaseRunCache(ComputeGate gate)
 {
     private const int MaxEntries = 32;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<ScenarioResult>>> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
 
-    /// <summary>The base of <paramref name="scenario"/> (validated against <paramref name="compiled"/>), run on the thread pool when not cached.</summary>
+    /// <summary>
+    /// The base of <paramref name="scenario"/> (validated against <paramref name="compiled"/>), run at the compute gate in the first
+    /// asker's turn when not cached. It is not cancelled with that asker's call: others may be waiting on it.
+    /// </summary>
     public Task<ScenarioResult> BaseOf(CompiledBaseline compiled, Scenario scenario)
     {
         var horizon = ScenarioValidator.HorizonOf(scenario, compiled);
@@ -26,7 +31,8 @@ public sealed class BaseRunCache
         {
             _order.Enqueue(key);
             var baseScenario = Scenario.Base(horizon) with { Parameters = scenario.Parameters };
-            return new Lazy<Task<ScenarioResult>>(() => Task.Run(() => ScenarioEngine.Run(compiled, baseScenario)));
+            return new Lazy<Task<ScenarioResult>>(() => gate.Run(ComputeClass.Interactive, CallerOnCall.Current,
+                _ => ScenarioEngine.Run(compiled, baseScenario), CancellationToken.None));
         });
         Evict();
         return lazy.Value;

@@ -1,5 +1,7 @@
+using NevGrains.Contracts;
 using NevGrains.Contracts.Data;
 using NevGrains.Contracts.Scenarios;
+using NevGrains.Grains.Compute;
 using NevGrains.Grains.Data;
 using NevGrains.Model.Calibration;
 using NevGrains.Model.Engine;
@@ -11,15 +13,20 @@ namespace NevGrains.Grains.Scenarios;
 /// <summary>
 /// The evaluation pool. A stateless worker: Orleans runs up to one activation per core on each silo and routes calls to a local
 /// one, so scenario queries never queue behind a brand or market grain. The model is pure; the worker resolves the version,
-/// runs, and filters the result before it leaves the silo.
+/// runs, and filters the result before it leaves the silo. Every model run waits for its turn at the silo's <see cref="ComputeGate"/>
+/// (interactive class) and runs off the activation's scheduler, so the caller's cancellation (its gRPC deadline) reaches the run
+/// and stops it between model years. One reentrant activation per silo: requests wait in the gate, where callers take turns,
+/// not in activation queues, where they would not; and Orleans routes a cancellation to a stateless worker's grain id, not to
+/// the activation running the call (dotnet/orleans#9877), so with more than one activation it would often miss.
 /// </summary>
-[StatelessWorker]
-public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases, ILocalSiloDetails silo) : Grain, IScenarioWorkerGrain
+[StatelessWorker(1), Reentrant]
+public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases, ComputeGate gate, ILocalSiloDetails silo) : Grain, IScenarioWorkerGrain
 {
     public async Task<ScenarioResult> Run(Scenario scenario, string? datasetVersion, ResultFilter? filter = null, CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
-        return Checked(filter, compiled, scenario).Apply(ScenarioEngine.Run(compiled, scenario));
+        var checkedFilter = Checked(filter, compiled, scenario);
+        return checkedFilter.Apply(await Compute(ct => ScenarioEngine.Run(compiled, scenario, cancellationToken: ct), cancellationToken));
     }
 
     public async Task<Comparison> Compare(Scenario scenario, string? datasetVersion, ResultFilter? filter = null, CancellationToken cancellationToken = default)
@@ -28,7 +35,7 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         var checkedFilter = Checked(filter, compiled, scenario);
         ScenarioValidator.EnsureValid(scenario, compiled);
         var baseline = bases.BaseOf(compiled, scenario); // cached, or run beside the scenario on the thread pool
-        var result = ScenarioEngine.RunValidated(compiled, scenario);
+        var result = await Compute(ct => ScenarioEngine.RunValidated(compiled, scenario, ct), cancellationToken);
         return checkedFilter.Apply(Comparison.Of(await baseline.WaitAsync(cancellationToken), result));
     }
 
@@ -36,8 +43,15 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         CancellationToken cancellationToken = default)
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
-        return Checked(filter, compiled, scenario).Apply(Explainer.Explain(compiled, scenario, metric: metric));
+        var checkedFilter = Checked(filter, compiled, scenario);
+        var plan = Explainer.Plan(compiled, scenario, metric: metric);
+        // Each of the 2^n runs takes its own turn, so a 128-run explanation never holds a core while another caller waits.
+        var results = await Task.WhenAll(Enumerable.Range(0, plan.RunCount).Select(mask => Compute(ct => plan.Run(mask, ct), cancellationToken)));
+        return checkedFilter.Apply(plan.Combine(results));
     }
+
+    private Task<T> Compute<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken) =>
+        gate.Run(ComputeClass.Interactive, CallerOnCall.Current, work, cancellationToken);
 
     /// <summary>The filter, once its ids and years are known to the dataset and the run: a typo is an error, not an empty answer.</summary>
     private static ResultFilter Checked(ResultFilter? filter, CompiledBaseline compiled, Scenario scenario)
@@ -57,7 +71,7 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         {
             throw new NotFoundException("market", market); // before any work
         }
-        var result = new ResultFilter([], [market], []).Apply(ScenarioEngine.Run(compiled, scenario));
+        var result = new ResultFilter([], [market], []).Apply(await Compute(ct => ScenarioEngine.Run(compiled, scenario, cancellationToken: ct), cancellationToken));
         return new MarketProjection(market, result.Scenario, result.DatasetVersion, result.Markets, result.Cells, result.Diagnostics);
     }
 
@@ -68,7 +82,7 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         {
             throw new NotFoundException("brand", brand);
         }
-        var result = new ResultFilter([brand], [], []).Apply(ScenarioEngine.Run(compiled, scenario));
+        var result = new ResultFilter([brand], [], []).Apply(await Compute(ct => ScenarioEngine.Run(compiled, scenario, cancellationToken: ct), cancellationToken));
         return new BrandReport(brand, result.Scenario, result.DatasetVersion, result.Brands, result.Cells, result.Plants, result.Diagnostics);
     }
 

@@ -7,22 +7,28 @@ namespace NevGrains.Model.Engine;
 /// <summary>Runs scenarios against a compiled baseline. Pure and deterministic: the same inputs give the same result on any thread.</summary>
 public static class ScenarioEngine
 {
-    /// <summary>Validates and runs a scenario; throws <see cref="ScenarioException"/> for an invalid one.</summary>
-    public static ScenarioResult Run(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters = null)
+    /// <summary>
+    /// Validates and runs a scenario; throws <see cref="ScenarioException"/> for an invalid one. A cancelled
+    /// <paramref name="cancellationToken"/> stops the run at the next year (<see cref="OperationCanceledException"/>).
+    /// </summary>
+    public static ScenarioResult Run(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters = null, CancellationToken cancellationToken = default)
     {
         ScenarioValidator.EnsureValid(scenario, compiled);
-        return RunValidated(compiled, scenario, parameters, growthOffset: null);
+        return RunValidated(compiled, scenario, parameters, growthOffset: null, cancellationToken);
     }
 
     /// <summary>Runs a scenario the caller already validated against <paramref name="compiled"/> with <see cref="ScenarioValidator"/>.</summary>
-    public static ScenarioResult RunValidated(CompiledBaseline compiled, Scenario scenario) => RunValidated(compiled, scenario, null, growthOffset: null);
+    public static ScenarioResult RunValidated(CompiledBaseline compiled, Scenario scenario, CancellationToken cancellationToken = default) =>
+        RunValidated(compiled, scenario, null, growthOffset: null, cancellationToken);
 
     /// <summary>Runs a scenario already validated against <paramref name="compiled"/> (experiments validate once, run many times).</summary>
-    internal static ScenarioResult RunValidated(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters, double[]? growthOffset)
+    internal static ScenarioResult RunValidated(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters, double[]? growthOffset,
+        CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var effective = EffectiveParameters(scenario, parameters);
         var inputs = ScenarioInputs.Build(compiled, scenario, effective, compiled.BaseTariffs);
-        return new Simulation(inputs, growthOffset).Execute(scenario.Name);
+        return new Simulation(inputs, growthOffset).Execute(scenario.Name, cancellationToken);
     }
 
     /// <summary>The parameters a scenario runs with: the given set (default: the catalog's) with the scenario's overrides.</summary>

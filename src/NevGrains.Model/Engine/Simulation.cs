@@ -18,7 +18,8 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
 {
     private readonly RunState _run = new(inputs, growthOffset);
 
-    public ScenarioResult Execute(string scenarioName)
+    /// <summary>Runs every year; a cancelled token stops it between years (a year is a few milliseconds).</summary>
+    public ScenarioResult Execute(string scenarioName, CancellationToken cancellationToken = default)
     {
         var results = new ResultCollector(_run);
         var equilibrium = new ScarcityEquilibrium(_run);
@@ -26,6 +27,7 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
         results.CollectYear(0);
         for (var y = 1; y < _run.Years; y++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var market in _run.Markets)
             {
                 Diffusion.Advance(_run, market, y);

@@ -91,14 +91,22 @@ public static class ExperimentItems
     public static ImmutableArray<ItemResult> EvaluateRange(ExperimentWork work, CompiledBaseline compiled, long from, int count,
         CancellationToken cancellationToken = default)
     {
-        var sensitivityRuns = work.Kind == ExperimentKind.Sensitivity ? Sensitivity.Runs(work.Sensitivity!) : []; // built once per slice
+        var evaluator = new ItemEvaluator(work, compiled);
         var items = ImmutableArray.CreateBuilder<ItemResult>(count);
         for (var index = from; index < from + count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            items.Add(Evaluate(work, compiled, index, sensitivityRuns));
+            items.Add(evaluator.Evaluate(index));
         }
         return items.MoveToImmutable();
+    }
+
+    /// <summary>Evaluates single items of one piece of work, for hosts that schedule each run themselves.</summary>
+    public sealed class ItemEvaluator(ExperimentWork work, CompiledBaseline compiled)
+    {
+        private readonly IReadOnlyList<SensitivityRun> _sensitivityRuns = work.Kind == ExperimentKind.Sensitivity ? Sensitivity.Runs(work.Sensitivity!) : []; // built once
+
+        public ItemResult Evaluate(long index) => ExperimentItems.Evaluate(work, compiled, index, _sensitivityRuns);
     }
 
     private static ItemResult Evaluate(ExperimentWork work, CompiledBaseline compiled, long index, IReadOnlyList<SensitivityRun> sensitivityRuns)

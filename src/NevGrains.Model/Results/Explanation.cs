@@ -47,27 +47,66 @@ public sealed record ExplainedCell(
 public static class Explainer
 {
     public static Explanation Explain(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters = null,
+        ExplainedMetric metric = ExplainedMetric.Units, CancellationToken cancellationToken = default)
+    {
+        var plan = Plan(compiled, scenario, parameters, metric);
+        return plan.Combine([.. Enumerable.Range(0, plan.RunCount).Select(i => plan.Run(i, cancellationToken))]);
+    }
+
+    /// <summary>The runs an explanation needs (validated once), for hosts that schedule each run themselves.</summary>
+    public static ExplanationPlan Plan(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters = null,
         ExplainedMetric metric = ExplainedMetric.Units)
     {
         ScenarioValidator.EnsureValid(scenario, compiled);
-        var drivers = scenario.LeverList.Select(l => l.Driver).Distinct().Order().ToImmutableArray();
-        var n = drivers.Length;
-        var runs = new Dictionary<(string, string, int), CellResult>[1 << n];
-        ScenarioResult? full = null, none = null;
-        for (var mask = 0; mask < 1 << n; mask++)
+        return new ExplanationPlan(compiled, scenario, parameters, metric);
+    }
+}
+
+/// <summary>
+/// An explanation's 2^n runs, one per subset of the drivers (bit i of the run's index switches driver i on), and the Shapley
+/// sums over their results.
+/// </summary>
+public sealed class ExplanationPlan
+{
+    private readonly CompiledBaseline _compiled;
+    private readonly Scenario _scenario;
+    private readonly ModelParameters? _parameters;
+    private readonly ExplainedMetric _metric;
+
+    internal ExplanationPlan(CompiledBaseline compiled, Scenario scenario, ModelParameters? parameters, ExplainedMetric metric)
+    {
+        _compiled = compiled;
+        _scenario = scenario;
+        _parameters = parameters;
+        _metric = metric;
+        Drivers = scenario.LeverList.Select(l => l.Driver).Distinct().Order().ToImmutableArray();
+    }
+
+    public ImmutableArray<Driver> Drivers { get; }
+
+    public int RunCount => 1 << Drivers.Length;
+
+    /// <summary>Run <paramref name="mask"/>: the scenario with only the drivers whose bits are set.</summary>
+    public ScenarioResult Run(int mask, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(mask);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(mask, RunCount);
+        var subset = Drivers.Where((_, i) => (mask & (1 << i)) != 0).ToHashSet();
+        return ScenarioEngine.RunValidated(_compiled, _scenario.OnlyDrivers(subset), _parameters, growthOffset: null, cancellationToken);
+    }
+
+    /// <summary>The explanation from every run's result, in index order.</summary>
+    public Explanation Combine(IReadOnlyList<ScenarioResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count != RunCount)
         {
-            var subset = drivers.Where((_, i) => (mask & (1 << i)) != 0).ToHashSet();
-            var result = ScenarioEngine.RunValidated(compiled, scenario.OnlyDrivers(subset), parameters, growthOffset: null);
-            runs[mask] = result.Cells.ToDictionary(c => (c.Owner, c.Market, c.Year));
-            if (mask == (1 << n) - 1)
-            {
-                full = result;
-            }
-            if (mask == 0)
-            {
-                none = result;
-            }
+            throw new ArgumentException($"{results.Count} results for {RunCount} runs", nameof(results));
         }
+        var n = Drivers.Length;
+        var metric = _metric;
+        var runs = results.Select(r => r.Cells.ToDictionary(c => (c.Owner, c.Market, c.Year))).ToArray();
+        ScenarioResult full = results[(1 << n) - 1], none = results[0];
 
         var weights = new double[n];
         for (var size = 0; size < n; size++)
@@ -102,7 +141,7 @@ public static class Explainer
             cells.Add(new ExplainedCell(key.Item1, any.IsCompetitor, key.Item2, key.Item3, before, after, [.. parts]));
         }
         // Its two ends, every driver on and none, are the scenario and its base: their solves are the ones a caller reads.
-        return new Explanation(scenario.Name, full!.DatasetVersion, metric, drivers, cells.ToImmutable(), full.Diagnostics, none!.Diagnostics);
+        return new Explanation(_scenario.Name, full.DatasetVersion, metric, Drivers, cells.ToImmutable(), full.Diagnostics, none.Diagnostics);
     }
 
     private static double Value(Dictionary<(string, string, int), CellResult> cells, (string, string, int) key, ExplainedMetric metric) =>

@@ -11,6 +11,8 @@ public static class Keys
     public const string Admin = "key-admin-0123456789";
     /// <summary>A planner no other test uses, for a test that counts on having none of its own batches running.</summary>
     public const string SoloPlanner = "key-planner3-0123456789";
+    /// <summary>A planner whose model runs the compute tests count (caller "dora").</summary>
+    public const string CountedPlanner = "key-planner4-0123456789";
 }
 
 /// <summary>
@@ -47,6 +49,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         AddKey(settings, 2, Keys.OtherPlanner, "petra", "planner");
         AddKey(settings, 3, Keys.Admin, "ada", "admin");
         AddKey(settings, 4, Keys.SoloPlanner, "sam", "planner");
+        AddKey(settings, 5, Keys.CountedPlanner, "dora", "planner");
         Host = await GatewayHost.Start(settings);
         await Host.Started;
         // The first call waits for the dataset to load, so tests measure behaviour, not warm-up.

@@ -78,8 +78,8 @@ public sealed class ExperimentGrainTests(ClusterFixture fixture) : IClassFixture
 
         var filtered = await worker.Run(Duty, null, filter, TestContext.Current.CancellationToken);
         var comparison = await worker.Compare(Duty, null, filter, TestContext.Current.CancellationToken);
-        var full = ScenarioEngine.Run(Compiled, Duty);
-        var baseline = ScenarioEngine.Run(Compiled, Scenario.Base());
+        var full = ScenarioEngine.Run(Compiled, Duty, cancellationToken: TestContext.Current.CancellationToken);
+        var baseline = ScenarioEngine.Run(Compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.NotEmpty(filtered.Cells);
         Assert.All(filtered.Cells, c => Assert.True(c is { Owner: "beta", Market: "de", Year: 2027 or 2028 }));

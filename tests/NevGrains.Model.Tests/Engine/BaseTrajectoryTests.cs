@@ -95,7 +95,7 @@ public sealed class BaseTrajectoryTests(ITestOutputHelper output)
     [Fact]
     public void A_twenty_point_eu_duty_on_china_built_bevs_cuts_chinese_brands_eu_bevs_by_ten_to_forty_five_percent_every_year()
     {
-        var duty = ScenarioEngine.Run(Compiled, new Scenario("eu-duty-plus-20", [new TariffLever("eu", 0.20, new DateOnly(2026, 1, 1), Powertrains: [Powertrain.Bev])]));
+        var duty = ScenarioEngine.Run(Compiled, new Scenario("eu-duty-plus-20", [new TariffLever("eu", 0.20, new DateOnly(2026, 1, 1), Powertrains: [Powertrain.Bev])]), cancellationToken: TestContext.Current.CancellationToken);
 
         for (var year = 2026; year <= 2030; year++)
         {

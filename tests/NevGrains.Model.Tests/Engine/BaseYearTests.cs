@@ -13,7 +13,7 @@ public sealed class BaseYearTests
         var dataset = SyntheticDataset.Small();
         var compiled = new CompiledBaseline(dataset);
 
-        var result = ScenarioEngine.Run(compiled, Scenario.Base());
+        var result = ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken);
 
         foreach (var brand in dataset.Brands)
         {

@@ -48,7 +48,7 @@ public sealed class ComponentTests
         var compiled = new CompiledBaseline(dataset);
         var p = ModelParameters.Default;
 
-        var cell = ScenarioEngine.Run(compiled, Scenario.Base()).Cell("alpha", "de", 2025)!;
+        var cell = ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken).Cell("alpha", "de", 2025)!;
 
         // alpha's BEV: home price CNY 150,000 at 0.14 USD; unit cost = home / 1.13 x homeCostRatio; customs value = cost x
         // (1 + FOB markup) + USD 2,000 freight; duty = (10% MFN + 17% CVD) of it. The PHEV pays the 10% MFN only.

@@ -343,8 +343,8 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var permuted = new CompiledBaseline(Permute(compiled.Dataset, new Random(seed)));
             var scenario = BindingBackground(compiled, "byd", seed);
 
-            AssertSameResults(ScenarioEngine.Run(compiled, scenario), ScenarioEngine.Run(permuted, scenario), $"seed {seed}");
-            AssertSameResults(ScenarioEngine.Run(compiled, Scenario.Base()), ScenarioEngine.Run(permuted, Scenario.Base()), $"base, seed {seed}");
+            AssertSameResults(ScenarioEngine.Run(compiled, scenario, cancellationToken: TestContext.Current.CancellationToken), ScenarioEngine.Run(permuted, scenario, cancellationToken: TestContext.Current.CancellationToken), $"seed {seed}");
+            AssertSameResults(ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken), ScenarioEngine.Run(permuted, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken), $"base, seed {seed}");
         }
     }
 
@@ -357,7 +357,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
         for (var seed = 1; seed <= 30; seed++)
         {
             var compiled = new CompiledBaseline(SyntheticDataset.Random(seed));
-            var result = ScenarioEngine.Run(compiled, Scenario.Base());
+            var result = ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken);
             binding += result.Plants.Any(p => p.Year > 2025 && p.Capacity > 0 && p.Units >= p.Capacity * (1 - 1e-6)) ? 1 : 0;
             rented += result.Cells.Any(c => c.Year > 2025 && c.ScarcityRentUsd > 1) ? 1 : 0;
         }
