@@ -44,7 +44,7 @@ public sealed class ComputeGate
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
         Slots = _free = options.Value.EffectiveSlots;
-        var meter = meters.Create("NevGrains.Compute");
+        var meter = meters.Create("NevGrains"); // the meter every host exports (TelemetrySetup.SourceName)
         meter.CreateObservableGauge("nevgrains.compute.running", () => Measure(l => (l.RunningInteractive, l.RunningBulk)), "{run}",
             "Model runs going on this silo, by class");
         meter.CreateObservableGauge("nevgrains.compute.queued", () => Measure(l => (l.QueuedInteractive, l.QueuedBulk)), "{run}",
