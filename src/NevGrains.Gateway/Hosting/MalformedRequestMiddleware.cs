@@ -11,7 +11,9 @@ namespace NevGrains.Gateway.Hosting;
 /// Answers INVALID_ARGUMENT, with what is wrong, to a NevGrains call whose request frame is truncated or does not parse as its
 /// message. grpc-dotnet would answer UNKNOWN ("Exception was thrown by handler"), which tells a caller nothing.
 /// Every NevGrains method takes one request message, so the whole body is one frame. Bodies over the size limit get
-/// RESOURCE_EXHAUSTED; compressed frames are left to grpc-dotnet.
+/// RESOURCE_EXHAUSTED. A gzip-compressed frame (the one encoding the server accepts) gets the same checks on its decompressed
+/// message, decompressed no further than the size limit, so a small bomb cannot expand into memory; other encodings are left
+/// to grpc-dotnet, which answers UNIMPLEMENTED.
 /// </summary>
 public sealed class MalformedRequestMiddleware(RequestDelegate next, IOptions<GatewayOptions> options)
 {
@@ -35,56 +37,113 @@ public sealed class MalformedRequestMiddleware(RequestDelegate next, IOptions<Ga
             return;
         }
         var limit = options.Value.Limits.MaxReceiveMessageBytes + HeaderLength;
+        var tooLarge = $"request: larger than the {options.Value.Limits.MaxReceiveMessageBytes:N0}-byte limit; split it (batches) or send less";
+        if (request.ContentLength > limit) // Kestrel would refuse the first read with HTTP 413, which no gRPC client understands
+        {
+            Refuse(context.Response, StatusCodeResourceExhausted, tooLarge);
+            return;
+        }
         request.EnableBuffering(bufferThreshold: 64 * 1024);
         var body = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        try
         {
-            if (body.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                Refuse(context.Response, StatusCodeResourceExhausted,
-                    $"request: larger than the {options.Value.Limits.MaxReceiveMessageBytes:N0}-byte limit; split it (batches) or send less");
-                return;
+                if (body.Length + read > limit)
+                {
+                    Refuse(context.Response, StatusCodeResourceExhausted, tooLarge);
+                    return;
+                }
+                body.Write(chunk, 0, read);
             }
-            body.Write(chunk, 0, read);
         }
-        if (Problem(body.GetBuffer().AsSpan(0, (int)body.Length), type) is { } problem)
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            Refuse(context.Response, StatusCodeInvalidArgument, $"request: {problem}");
+            Refuse(context.Response, StatusCodeResourceExhausted, tooLarge);
+            return;
+        }
+        var encoding = request.Headers["grpc-encoding"].ToString();
+        if (Problem(body.GetBuffer().AsSpan(0, (int)body.Length), type, encoding, options.Value.Limits.MaxReceiveMessageBytes) is { } problem)
+        {
+            Refuse(context.Response, problem.Status, $"request: {problem.Message}");
             return;
         }
         request.Body.Position = 0;
         await next(context);
     }
 
-    private static string? Problem(ReadOnlySpan<byte> body, MessageDescriptor type)
+    private static (int Status, string Message)? Problem(ReadOnlySpan<byte> body, MessageDescriptor type, string encoding, int limit)
     {
         if (body.Length < HeaderLength)
         {
-            return $"incomplete gRPC frame ({body.Length} bytes; a frame has a 5-byte header)";
-        }
-        if (body[0] != 0)
-        {
-            return null; // compressed: grpc-dotnet decompresses and parses it
+            return Invalid($"incomplete gRPC frame ({body.Length} bytes; a frame has a 5-byte header)");
         }
         var declared = BinaryPrimitives.ReadUInt32BigEndian(body[1..]);
         var arrived = body.Length - HeaderLength;
         if (declared != arrived)
         {
-            return declared > arrived
+            return Invalid(declared > arrived
                 ? $"truncated message: the frame declares {declared} bytes, {arrived} arrived"
-                : $"one {type.Name} expected, but {arrived - declared} bytes follow it";
+                : $"one {type.Name} expected, but {arrived - declared} bytes follow it");
+        }
+        var message = body[HeaderLength..];
+        switch (body[0])
+        {
+            case 0:
+                break;
+            case 1 when encoding is "" or "identity":
+                return Invalid("the frame is flagged compressed but the call names no grpc-encoding");
+            case 1 when encoding == "gzip":
+                var inflated = Gunzip(message, limit);
+                if (inflated.Problem is { } problem)
+                {
+                    return problem;
+                }
+                message = inflated.Message;
+                break;
+            case 1:
+                return null; // an encoding this server does not accept: grpc-dotnet answers UNIMPLEMENTED, naming the ones it does
+            default:
+                return Invalid($"frame flag {body[0]}; a gRPC frame starts with 0 (plain) or 1 (compressed)");
         }
         try
         {
-            type.Parser.ParseFrom(body[HeaderLength..]);
+            type.Parser.ParseFrom(message);
             return null;
         }
         catch (InvalidProtocolBufferException ex)
         {
-            return $"not a valid {type.FullName}: {ex.Message}";
+            return Invalid($"not a valid {type.FullName}: {ex.Message}");
         }
+    }
+
+    private static (int, string) Invalid(string message) => (StatusCodeInvalidArgument, message);
+
+    /// <summary>The decompressed message, read no further than <paramref name="limit"/> bytes.</summary>
+    private static (byte[] Message, (int, string)? Problem) Gunzip(ReadOnlySpan<byte> compressed, int limit)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed.ToArray()), System.IO.Compression.CompressionMode.Decompress);
+        using var inflated = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                if (inflated.Length + read > limit)
+                {
+                    return ([], (StatusCodeResourceExhausted, $"decompressed, larger than the {limit:N0}-byte limit; split it (batches) or send less"));
+                }
+                inflated.Write(buffer, 0, read);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            return ([], Invalid($"the frame is not valid gzip: {ex.Message}"));
+        }
+        return (inflated.ToArray(), null);
     }
 
     /// <summary>A trailers-only gRPC response.</summary>

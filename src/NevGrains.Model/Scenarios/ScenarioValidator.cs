@@ -62,6 +62,9 @@ public static class ScenarioValidator
     private sealed class Checker(CompiledBaseline compiled, List<ScenarioIssue> issues)
     {
         private string _at = "";
+        /// <summary>A scenario's description is a note for people: a few paragraphs, not a payload.</summary>
+        private const int MaxDescription = 4_000;
+
         private DateOnly _first;
         private DateOnly _last;
         private int _horizon;
@@ -75,6 +78,10 @@ public static class ScenarioValidator
             else if (scenario.Name.Length > 200)
             {
                 Issue("name", "longer than 200 characters");
+            }
+            if (scenario.Description is { Length: > MaxDescription })
+            {
+                Issue("description", $"{scenario.Description.Length:N0} characters; at most {MaxDescription:N0}");
             }
             _horizon = HorizonOf(scenario, compiled);
             if (_horizon <= compiled.BaseYear || _horizon > compiled.MaxHorizon)

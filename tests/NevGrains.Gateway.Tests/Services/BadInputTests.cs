@@ -29,6 +29,7 @@ public sealed class BadInputTests(GatewayFixture gateway)
         { "negative battery floor", Incentive(i => i.MinBatteryKwh = -1), "scenario.levers[0].incentive.minBatteryKwh" },
         { "incentive without end in the year 9999", Incentive(i => i.ValidTo = "9999-12-31"), "scenario.levers[0].incentive.validTo" },
         { "tariff ending in the year 9999", new Scenario { Name = "x", Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "2026-01-01", To = "9999-12-31" } } } }, "scenario.levers[0].tariff.to" },
+        { "a description of 100,000 characters", new Scenario { Name = "x", Description = new string('d', 100_000) }, "scenario.description" },
         { "malformed date", new Scenario { Name = "x", Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "next year" } } } }, "scenario.levers[0].tariff.from" },
     };
 
