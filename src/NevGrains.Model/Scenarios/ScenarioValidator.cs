@@ -65,6 +65,7 @@ public static class ScenarioValidator
         /// <summary>A scenario's description is a note for people: a few paragraphs, not a payload.</summary>
         private const int MaxDescription = 4_000;
 
+        private ImmutableArray<Lever> _levers = [];
         private DateOnly _first;
         private DateOnly _last;
         private int _horizon;
@@ -103,6 +104,7 @@ public static class ScenarioValidator
                 }
             }
             var levers = scenario.LeverList;
+            _levers = levers;
             if (levers.Length > 1000)
             {
                 Issue("levers", $"{levers.Length} levers; at most 1000");
@@ -333,6 +335,7 @@ public static class ScenarioValidator
                 case StoresLever l:
                     Brand(l.Brand, "brand");
                     Market(l.Market, "market");
+                    SellsThere(l.Brand, l.Market, "stores");
                     Year(l.Year, "year");
                     if (l.Stores is null && l.ServicePoints is null)
                     {
@@ -367,6 +370,7 @@ public static class ScenarioValidator
                 case SwapStationsLever l:
                     Brand(l.Brand, "brand");
                     Market(l.Market, "market");
+                    SellsThere(l.Brand, l.Market, "swap stations");
                     Year(l.Year, "year");
                     Range(l.Stations, 0, 100_000, "stations");
                     break;
@@ -423,6 +427,22 @@ public static class ScenarioValidator
             {
                 Issue(field, IdSuggestions.Unknown("brand", id, compiled.BrandIndex.Keys));
             }
+        }
+
+        /// <summary>
+        /// A lever on a brand's network in a market it never sells in (in the data, or by a marketEntry lever of this scenario)
+        /// changes nothing: say so rather than answer an unchanged result.
+        /// </summary>
+        private void SellsThere(string? brand, string? market, string what)
+        {
+            var info = compiled.Markets.FirstOrDefault(m => m.Id == market);
+            var alternative = info?.Alternatives.FirstOrDefault(a => a.IsBrand && a.OwnerId == brand);
+            if (info is null || alternative is null || alternative.PresentInBaseline
+                || _levers.OfType<MarketEntryLever>().Any(l => l.Brand == brand && l.Market == market))
+            {
+                return; // unknown ids are reported by their own checks
+            }
+            Issue("brand", $"'{brand}' does not sell in '{market}' in this dataset, so {what} there change nothing; add a marketEntry lever for it there first");
         }
 
         private void Market(string? id, string field)

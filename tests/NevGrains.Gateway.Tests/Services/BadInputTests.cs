@@ -29,6 +29,8 @@ public sealed class BadInputTests(GatewayFixture gateway)
         { "negative battery floor", Incentive(i => i.MinBatteryKwh = -1), "scenario.levers[0].incentive.minBatteryKwh" },
         { "incentive without end in the year 9999", Incentive(i => i.ValidTo = "9999-12-31"), "scenario.levers[0].incentive.validTo" },
         { "tariff ending in the year 9999", new Scenario { Name = "x", Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "2026-01-01", To = "9999-12-31" } } } }, "scenario.levers[0].tariff.to" },
+        { "stores for a brand that never sells in the market", new Scenario { Name = "x", Levers = { new Lever { Stores = new StoresLever { Brand = "li-auto", Market = "de", Year = 2027, Stores = 50 } } } }, "scenario.levers[0].stores.brand" },
+        { "swap stations for a brand that never sells in the market", new Scenario { Name = "x", Levers = { new Lever { SwapStations = new SwapStationsLever { Brand = "nio", Market = "th", Year = 2027, Stations = 50 } } } }, "scenario.levers[0].swapStations.brand" },
         { "a description of 100,000 characters", new Scenario { Name = "x", Description = new string('d', 100_000) }, "scenario.description" },
         { "malformed date", new Scenario { Name = "x", Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = 0.1, From = "next year" } } } }, "scenario.levers[0].tariff.from" },
     };
@@ -50,6 +52,25 @@ public sealed class BadInputTests(GatewayFixture gateway)
         Assert.True(error.Status.Detail.StartsWith(field + ":", StringComparison.Ordinal), $"{what}: '{error.Status.Detail}' should name {field}");
         Assert.Contains(RpcAssert.Violations(error), v => v.StartsWith(field + ":", StringComparison.Ordinal));
         await StillServing();
+    }
+
+    [Fact]
+    public async Task Stores_for_a_brand_the_scenario_brings_into_the_market_are_accepted()
+    {
+        var scenario = new Scenario
+        {
+            Name = "li-auto-germany",
+            Horizon = 2028,
+            Levers =
+            {
+                new Lever { MarketEntry = new MarketEntryLever { Brand = "li-auto", Market = "de", Entered = "2026-06-01", Stores = 10 } },
+                new Lever { Stores = new StoresLever { Brand = "li-auto", Market = "de", Year = 2027, Stores = 40 } },
+            },
+        };
+
+        var response = await scenarios.RunScenarioAsync(new RunScenarioRequest { Scenario = scenario, Filter = new ResultFilter { Owners = { "li-auto" }, Markets = { "de" }, Years = { 2027 } } });
+
+        Assert.Contains(response.Result.Cells, c => c.BevUnits + c.PhevUnits > 0);
     }
 
     [Fact]

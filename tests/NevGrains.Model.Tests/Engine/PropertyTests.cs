@@ -477,6 +477,11 @@ public sealed class PropertyTests(ITestOutputHelper output)
         var date = new DateOnly(year, random.Next(1, 13), 1);
         var brand = Any(dataset.Brands, b => b.Id);
         var market = Any(dataset.Markets, m => m.Id);
+        string SoldIn(string brandId, string marketId)
+        {
+            var markets = dataset.Brands.First(b => b.Id == brandId).Markets.OrEmpty();
+            return markets.Any(p => p.Market == marketId) || markets.IsEmpty ? marketId : markets[0].Market;
+        }
         var levers = new List<Lever>();
         for (var i = random.Next(1, 6); i > 0; i--)
         {
@@ -484,7 +489,8 @@ public sealed class PropertyTests(ITestOutputHelper output)
             {
                 0 => new TariffLever(dataset.Markets.First(m => m.Id == market).CustomsUnion ?? market, U(0, 1), date, Mode: random.Next(2) == 0 ? TariffMode.Add : TariffMode.Replace),
                 1 => new PriceLever(brand, U(-0.3, 0.3), year),
-                2 => new StoresLever(brand, market, year, Stores: U(0, 500)),
+                // Stores where the brand sells (the validator refuses a network lever where it never does).
+                2 => new StoresLever(brand, SoldIn(brand, market), year, Stores: U(0, 500)),
                 3 => new ChargersLever(market, year, Points: U(0, 500_000)),
                 4 => new DemandShockLever(year, U(-0.3, 0.3), [market]),
                 5 => new PreferenceLever(Powertrain.Other, U(-1, 1), year, U(-0.2, 0.2)),
