@@ -12,7 +12,7 @@ public sealed class ClusterScalingTests(AzuriteFixture azurite) : IClassFixture<
 {
     // Large enough that the batch is still running when the silo goes away on a two-core machine, small enough to finish quickly.
     // 4,000 points needed 5-6 minutes of a busy machine in Debug, against the 6-minute wait (seen to time out when the test
-    // assemblies ran side by side); 2,000 leave 1,600 items after the drain starts, still minutes of work.
+    // assemblies ran side by side); 2,000 leave 1,600 items, most of the batch, after the drain starts.
     private const int Points = 2_000;
 
     private static readonly TimeSpan BatchTimeout = TimeSpan.FromMinutes(6);
