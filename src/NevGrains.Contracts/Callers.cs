@@ -50,8 +50,11 @@ public static class CallerOnCall
 {
     private const string Key = "nev.caller";
 
-    /// <summary>Whose work this call is; work started inside the cluster (a reminder, a test) is the system's.</summary>
-    public static string Current => RequestContext.Get(Key) as string ?? "(system)";
+    /// <summary>The name of work no caller asked for (started inside the cluster: a reminder, a test).</summary>
+    public const string Internal = "(system)";
+
+    /// <summary>Whose work this call is.</summary>
+    public static string Current => RequestContext.Get(Key) as string ?? Internal;
 
     public static void Set(string name) => RequestContext.Set(Key, name);
 }

@@ -112,7 +112,7 @@ public sealed record ChunkWork(
     [property: Id(2)] long From,
     [property: Id(3)] int Count,
     [property: Id(4)] ExperimentWork Work,
-    [property: Id(5)] string Owner = "(system)");
+    [property: Id(5)] string Owner = CallerOnCall.Internal);
 
 /// <summary>What a chunk run stored: how many items, and how many of them ended in an error.</summary>
 [GenerateSerializer, Immutable, Alias("nev.ChunkOutcome")]

@@ -79,7 +79,13 @@ public sealed class ComputeGate
     public async Task<T> Run<T>(ComputeClass kind, string caller, Func<CancellationToken, T> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await Enter(kind, caller, cancellationToken);
+        if (Enter(kind, caller, cancellationToken) is { } waiter)
+        {
+            using (waiter.Cancellation) // disposed here, once admitted or abandoned, whichever side got there first
+            {
+                await waiter.Admitted.Task;
+            }
+        }
         try
         {
             // Off the grain scheduler: a cancellation (an always-interleaving call) can reach the activation while this runs.
@@ -129,7 +135,8 @@ public sealed class ComputeGate
         }
     }
 
-    private Task Enter(ComputeClass kind, string caller, CancellationToken cancellationToken)
+    /// <summary>Takes a free slot (null), or queues a waiter whose task completes when a slot is handed to it.</summary>
+    private Waiter? Enter(ComputeClass kind, string caller, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Waiter waiter;
@@ -139,14 +146,14 @@ public sealed class ComputeGate
             {
                 _free--;
                 Admit(kind, caller);
-                return Task.CompletedTask;
+                return null;
             }
             waiter = new Waiter(kind, caller);
             Queue(kind).Add(waiter);
             Signal();
         }
         waiter.Cancellation = cancellationToken.Register(() => Abandon(waiter));
-        return waiter.Admitted.Task;
+        return waiter;
     }
 
     private void Release(ComputeClass kind)
@@ -165,11 +172,7 @@ public sealed class ComputeGate
             }
             Signal();
         }
-        if (next is not null)
-        {
-            next.Cancellation.Dispose();
-            next.Admitted.TrySetResult();
-        }
+        next?.Admitted.TrySetResult();
     }
 
     private void Abandon(Waiter waiter)

@@ -26,7 +26,7 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
     {
         var compiled = await cache.Get(datasetVersion, cancellationToken);
         var checkedFilter = Checked(filter, compiled, scenario);
-        return checkedFilter.Apply(await Compute(ct => ScenarioEngine.Run(compiled, scenario, cancellationToken: ct), cancellationToken));
+        return await Compute(ct => checkedFilter.Apply(ScenarioEngine.Run(compiled, scenario, cancellationToken: ct)), cancellationToken);
     }
 
     public async Task<Comparison> Compare(Scenario scenario, string? datasetVersion, ResultFilter? filter = null, CancellationToken cancellationToken = default)
@@ -34,9 +34,10 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         var compiled = await cache.Get(datasetVersion, cancellationToken);
         var checkedFilter = Checked(filter, compiled, scenario);
         ScenarioValidator.EnsureValid(scenario, compiled);
-        var baseline = bases.BaseOf(compiled, scenario); // cached, or run beside the scenario on the thread pool
+        var baseline = bases.BaseOf(compiled, scenario); // cached, or run at the gate beside the scenario
         var result = await Compute(ct => ScenarioEngine.RunValidated(compiled, scenario, ct), cancellationToken);
-        return checkedFilter.Apply(Comparison.Of(await baseline.WaitAsync(cancellationToken), result));
+        var baseResult = await baseline.WaitAsync(cancellationToken);
+        return await OffTurn(() => checkedFilter.Apply(Comparison.Of(baseResult, result)), cancellationToken);
     }
 
     public async Task<Explanation> Explain(Scenario scenario, ExplainedMetric metric, string? datasetVersion, ResultFilter? filter = null,
@@ -47,11 +48,17 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         var plan = Explainer.Plan(compiled, scenario, metric: metric);
         // Each of the 2^n runs takes its own turn, so a 128-run explanation never holds a core while another caller waits.
         var results = await Task.WhenAll(Enumerable.Range(0, plan.RunCount).Select(mask => Compute(ct => plan.Run(mask, ct), cancellationToken)));
-        return checkedFilter.Apply(plan.Combine(results));
+        return await OffTurn(() => checkedFilter.Apply(plan.Combine(results)), cancellationToken);
     }
 
     private Task<T> Compute<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken) =>
         gate.Run(ComputeClass.Interactive, CallerOnCall.Current, work, cancellationToken);
+
+    /// <summary>
+    /// Work on results that is not a model run (combining, filtering): on the thread pool, so the one activation's turns stay
+    /// short for the other calls it interleaves.
+    /// </summary>
+    private static Task<T> OffTurn<T>(Func<T> work, CancellationToken cancellationToken) => Task.Run(work, cancellationToken);
 
     /// <summary>The filter, once its ids and years are known to the dataset and the run: a typo is an error, not an empty answer.</summary>
     private static ResultFilter Checked(ResultFilter? filter, CompiledBaseline compiled, Scenario scenario)
@@ -71,7 +78,8 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         {
             throw new NotFoundException("market", market); // before any work
         }
-        var result = new ResultFilter([], [market], []).Apply(await Compute(ct => ScenarioEngine.Run(compiled, scenario, cancellationToken: ct), cancellationToken));
+        var only = new ResultFilter([], [market], []);
+        var result = await Compute(ct => only.Apply(ScenarioEngine.Run(compiled, scenario, cancellationToken: ct)), cancellationToken);
         return new MarketProjection(market, result.Scenario, result.DatasetVersion, result.Markets, result.Cells, result.Diagnostics);
     }
 
@@ -82,7 +90,8 @@ public sealed class ScenarioWorkerGrain(BaselineCache cache, BaseRunCache bases,
         {
             throw new NotFoundException("brand", brand);
         }
-        var result = new ResultFilter([brand], [], []).Apply(await Compute(ct => ScenarioEngine.Run(compiled, scenario, cancellationToken: ct), cancellationToken));
+        var only = new ResultFilter([brand], [], []);
+        var result = await Compute(ct => only.Apply(ScenarioEngine.Run(compiled, scenario, cancellationToken: ct)), cancellationToken);
         return new BrandReport(brand, result.Scenario, result.DatasetVersion, result.Brands, result.Cells, result.Plants, result.Diagnostics);
     }
 

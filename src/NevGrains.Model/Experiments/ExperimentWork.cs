@@ -87,21 +87,7 @@ public static class ExperimentItems
         }
     }
 
-    /// <summary>Evaluates items <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/> - 1 in order.</summary>
-    public static ImmutableArray<ItemResult> EvaluateRange(ExperimentWork work, CompiledBaseline compiled, long from, int count,
-        CancellationToken cancellationToken = default)
-    {
-        var evaluator = new ItemEvaluator(work, compiled);
-        var items = ImmutableArray.CreateBuilder<ItemResult>(count);
-        for (var index = from; index < from + count; index++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            items.Add(evaluator.Evaluate(index));
-        }
-        return items.MoveToImmutable();
-    }
-
-    /// <summary>Evaluates single items of one piece of work, for hosts that schedule each run themselves.</summary>
+    /// <summary>Evaluates single items of one piece of work; hosts schedule each item's run themselves (the silo's compute gate).</summary>
     public sealed class ItemEvaluator(ExperimentWork work, CompiledBaseline compiled)
     {
         private readonly IReadOnlyList<SensitivityRun> _sensitivityRuns = work.Kind == ExperimentKind.Sensitivity ? Sensitivity.Runs(work.Sensitivity!) : []; // built once
