@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using Google.Protobuf;
 using Grpc.Core;
 using NevGrains.Api.V1;
@@ -236,34 +235,13 @@ public sealed class BadInputTests(GatewayFixture gateway)
         Assert.False(string.IsNullOrEmpty(response.Version));
     }
 
-    private static byte[] Frame(byte[] payload)
-    {
-        var frame = new byte[payload.Length + 5];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
-        return frame;
-    }
+    private static byte[] Frame(byte[] payload) => RawGrpc.Frame(payload);
 
-    /// <summary>Posts raw bytes as a gRPC call to RunScenario over HTTP/2, as a broken or hostile client would.</summary>
+    /// <summary>Posts raw bytes as a gRPC call to RunScenario, as a broken or hostile client would.</summary>
     private async Task<(StatusCode Status, string Message)> SendRaw(byte[] body)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Host.Address, "/nevgrains.v1.ScenarioService/RunScenario"))
-        {
-            Content = new ByteArrayContent(body),
-            Version = HttpVersion.Version20, // plaintext HTTP/2 with prior knowledge, as gRPC clients speak it
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-        request.Headers.Add("x-api-key", Keys.Planner);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
-        await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
-        var status = Header(response, "grpc-status") ?? throw new InvalidOperationException($"no grpc-status (HTTP {(int)response.StatusCode} {response.Headers} {response.Content.Headers})");
-        return ((StatusCode)int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), Uri.UnescapeDataString(Header(response, "grpc-message") ?? ""));
+        var (status, message) = await RawGrpc.Send(http, gateway.Host.Address, "/nevgrains.v1.ScenarioService/RunScenario", body, Keys.Planner);
+        return (status ?? throw new InvalidOperationException($"no grpc-status ({message})"), message);
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.TrailingHeaders.TryGetValues(name, out var trailing) ? trailing.First()
-        : response.Headers.TryGetValues(name, out var leading) ? leading.First()
-        : null;
 }

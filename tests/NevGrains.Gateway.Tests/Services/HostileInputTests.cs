@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Collections;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -102,14 +100,7 @@ public sealed class HostileInputTests(HostileInputTests.Gateway gateway) : IClas
 
     private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "...";
 
-    private static byte[] Frame(byte[] payload, bool compressed)
-    {
-        var frame = new byte[payload.Length + 5];
-        frame[0] = compressed ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
-        return frame;
-    }
+    private static byte[] Frame(byte[] payload, bool compressed) => RawGrpc.Frame(payload, compressed);
 
     private static byte[] Gzip(byte[] payload)
     {
@@ -253,29 +244,9 @@ public sealed class HostileInputTests(HostileInputTests.Gateway gateway) : IClas
         /// <summary>Posts <paramref name="body"/> to <paramref name="path"/> as a gRPC call (10 s deadline); null status if none came.</summary>
         public async Task<(StatusCode? Status, string Message)> Send(string path, byte[] body, string? encoding)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Host.Address, path))
-            {
-                Content = new ByteArrayContent(body),
-                Version = HttpVersion.Version20,
-                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-            request.Headers.Add("x-api-key", Keys.Admin);
-            request.Headers.Add("te", "trailers");
-            request.Headers.Add("grpc-timeout", "10S");
-            if (encoding is not null)
-            {
-                request.Headers.Add("grpc-encoding", encoding);
-            }
             try
             {
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
-                await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
-                var status = Header(response, "grpc-status");
-                var message = Uri.UnescapeDataString(Header(response, "grpc-message") ?? "");
-                return status is null
-                    ? (null, $"HTTP {(int)response.StatusCode}")
-                    : ((StatusCode)int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), message);
+                return await RawGrpc.Send(http, Host.Address, path, body, Keys.Admin, encoding, timeout: "10S");
             }
             catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
             {
@@ -286,10 +257,5 @@ public sealed class HostileInputTests(HostileInputTests.Gateway gateway) : IClas
                 return (null, $"the connection failed: {ex.Message}");
             }
         }
-
-        private static string? Header(HttpResponseMessage response, string name) =>
-            response.TrailingHeaders.TryGetValues(name, out var trailing) ? trailing.First()
-            : response.Headers.TryGetValues(name, out var leading) ? leading.First()
-            : null;
     }
 }
