@@ -9,7 +9,7 @@ namespace NevGrains.Hosting;
 
 /// <summary>
 /// OpenTelemetry for every NevGrains process: Orleans' grain-call traces (propagated across silos and from the gateway) and
-/// metrics, plus the process's own. Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// metrics, NevGrains' own, and the .NET runtime's (GC, thread pool, JIT, CPU: <c>dotnet_*</c>). Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -23,7 +23,7 @@ public static class TelemetrySetup
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(t => t.AddSource([SourceName, .. OrleansSources]))
-            .WithMetrics(m => m.AddMeter(SourceName, "Microsoft.Orleans"));
+            .WithMetrics(m => m.AddMeter(SourceName, "Microsoft.Orleans").AddRuntimeInstrumentation());
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();

@@ -77,6 +77,7 @@ public sealed class ClusterScalingTests(AzuriteFixture azurite) : IClassFixture<
         var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{cluster.HttpPorts["silo-a"]}/metrics"), Ct);
         Assert.Contains("orleans_", metrics, StringComparison.Ordinal);
         Assert.Contains("nevgrains_batch_items_evaluated_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_collections_total", metrics, StringComparison.Ordinal);
 
         // The Orleans dashboard, enabled by option, answers on the silo's HTTP port (from loopback).
         var page = await http.GetAsync(new Uri($"http://127.0.0.1:{cluster.HttpPorts["silo-a"]}/dashboard/"), Ct);

@@ -75,8 +75,23 @@ public static class GatewayHosting
             });
         }
 
+        if (gateway.MetricsPort > 0)
+        {
+            // The gRPC endpoints stay where Urls puts them; /metrics gets one more, which speaks HTTP/1.1 (below).
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";
+            builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                $"http://{gateway.MetricsHost}:{gateway.MetricsPort}"]);
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Runs after the configured endpoint defaults (Http2 for gRPC), so it can turn the metrics endpoint back to HTTP/1.1.
+            kestrel.ConfigureEndpointDefaults(endpoint =>
+            {
+                if (gateway.MetricsPort > 0 && endpoint.IPEndPoint?.Port == gateway.MetricsPort)
+                {
+                    endpoint.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                }
+            });
             // A request message up to the gRPC limit must reach gRPC (which answers RESOURCE_EXHAUSTED above it), not stop at
             // Kestrel's 30 MB default with an UNKNOWN reset.
             kestrel.Limits.MaxRequestBodySize = (long)gateway.Limits.MaxReceiveMessageBytes + MessageFraming;
@@ -149,11 +164,7 @@ public static class GatewayHosting
                 m.AddAspNetCoreInstrumentation();
                 if (gateway.MetricsPort > 0)
                 {
-                    m.AddPrometheusHttpListener(o =>
-                    {
-                        o.Host = gateway.MetricsHost;
-                        o.Port = gateway.MetricsPort;
-                    });
+                    m.AddPrometheusExporter();
                 }
             });
         return builder;
@@ -173,6 +184,12 @@ public static class GatewayHosting
         app.MapGrpcService<AdminApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous().DisableRateLimiting(); // probes must answer while a caller floods the gateway
         app.MapGrpcReflectionService().AllowAnonymous();
+        var metricsPort = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.MetricsPort;
+        if (metricsPort > 0)
+        {
+            // Only on the metrics endpoint: the gRPC port never answers plain HTTP.
+            app.MapPrometheusScrapingEndpoint().RequireHost($"*:{metricsPort}").AllowAnonymous().DisableRateLimiting();
+        }
         return app;
     }
 }

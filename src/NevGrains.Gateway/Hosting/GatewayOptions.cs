@@ -22,10 +22,11 @@ public sealed class GatewayOptions
     public LimitOptions Limits { get; set; } = new();
 
     /// <summary>The port Prometheus scrapes the gateway's <c>/metrics</c> on (HTTP/1.1; 9464 by convention); off when 0. The gRPC
-    /// port speaks HTTP/2 only, so metrics need their own listener.</summary>
+    /// port speaks HTTP/2 only, so metrics get a Kestrel endpoint of their own, and only that endpoint serves them.</summary>
     public int MetricsPort { get; set; }
 
-    /// <summary>The metrics listener's host: <c>localhost</c>, or <c>*</c> in a container so Prometheus can reach it.</summary>
+    /// <summary>The metrics endpoint's host: <c>localhost</c> (127.0.0.1 and ::1), an IP address, or <c>*</c> (every interface, as in
+    /// a container, so Prometheus can reach it by the pod's IP).</summary>
     public string MetricsHost { get; set; } = "localhost";
 
     /// <summary>How often the pending-work gauges are refreshed from the cluster.</summary>

@@ -20,7 +20,8 @@ public sealed class MetricsTests(GatewayFixture gateway)
         await gateway.Batches(Keys.Admin).SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Requests.SweepBatch(200) });
 
         using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri($"http://localhost:{gateway.MetricsPort}/metrics"), TestContext.Current.CancellationToken);
+        // By IP, as a Prometheus target is given.
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{gateway.MetricsPort}/metrics"), TestContext.Current.CancellationToken);
 
         await gateway.Batches(Keys.Admin).CancelBatchAsync(new CancelBatchRequest { BatchId = id });
 
@@ -32,5 +33,16 @@ public sealed class MetricsTests(GatewayFixture gateway)
         Assert.Contains(lines, l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
             && l.Contains("/nevgrains.v1.ScenarioService/RunScenario", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("dotnet_gc_collections_total", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("dotnet_thread_pool_queue_length", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_on_their_own_port_only()
+    {
+        // The gRPC port speaks HTTP/2 (prior knowledge); asked the same path there, the gateway has no such endpoint.
+        using var h2c = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await h2c.GetAsync(new Uri(gateway.Host.Address, "/metrics"), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }
 }
