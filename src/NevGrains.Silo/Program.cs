@@ -1,8 +1,9 @@
 using OpenTelemetry.Metrics;
 using NevGrains.Hosting;
+using NevGrains.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddNevGrainsSilo();
+builder.AddNevGrainsSilo(silo => silo.UseNevGrainsKubernetesHosting(builder.Configuration));
 builder.AddNevGrainsTelemetry("nevgrains-silo").WithMetrics(m => m.AddPrometheusExporter());
 builder.Services.AddSiloHealthChecks();
 

@@ -264,6 +264,23 @@ function checkNoRealStorageKey(text, report) {
   if (/SharedAccessSignature=|[?&]sig=[A-Za-z0-9%]{20,}/.test(String(text))) report("a SAS token is committed");
 }
 
+const usesKubernetesHosting = (spec) => (spec.containers ?? []).some((c) => isSiloContainer(c) && envOf(c).NevGrains__Kubernetes__Enabled?.value === "true");
+// Microsoft.Orleans.Hosting.Kubernetes: the pod labels it selects by, the namespace it watches, the RBAC it calls with.
+function checkKubernetesHosting(objs, file, id, at, env, podLabels, spec, add) {
+  for (const [label, setting] of [["orleans/serviceId", "NevGrains__ServiceId"], ["orleans/clusterId", "NevGrains__ClusterId"]]) {
+    if (podLabels[label] !== env[setting]?.value) add(file, `${id} spec.template.metadata.labels.${label}`, `must equal ${setting} (${JSON.stringify(env[setting]?.value)}), got ${JSON.stringify(podLabels[label])}`);
+  }
+  if (!fieldRefIs(env.POD_NAMESPACE, "metadata.namespace")) add(file, `${at}.env.POD_NAMESPACE`, "must come from the downward API (fieldRef metadata.namespace)");
+  const sa = spec.serviceAccountName;
+  if (!sa) return;
+  if (!objs.some((o) => o.obj.kind === "ServiceAccount" && o.obj.metadata?.name === sa)) add(file, `${id} serviceAccountName`, `ServiceAccount ${sa} is not in this set`);
+  const roles = objs.filter((o) => o.obj.kind === "RoleBinding" && (o.obj.subjects ?? []).some((x) => x.kind === "ServiceAccount" && x.name === sa))
+    .map((b) => objs.find((o) => o.obj.kind === (b.obj.roleRef?.kind ?? "Role") && o.obj.metadata?.name === b.obj.roleRef?.name)).filter(Boolean);
+  const verbs = new Set(roles.flatMap((r) => (r.obj.rules ?? []).filter((rule) => (rule.resources ?? []).includes("pods") && (rule.apiGroups ?? []).includes("")).flatMap((rule) => rule.verbs ?? [])));
+  const missing = ["get", "list", "watch", "patch"].filter((v) => !verbs.has(v));
+  if (missing.length) add(file, `${id} serviceAccountName ${sa}`, `no Role bound to it grants pods ${missing.join(", ")} (Orleans' Kubernetes hosting watches and labels the pods)`);
+}
+
 function checkK8sRules(objs, setName, findings, { production = false } = {}) {
   const add = (file, where, msg) => findings.add(file, where, `${msg}`);
   const byKind = (k) => objs.filter((o) => o.obj.kind === k);
@@ -278,7 +295,10 @@ function checkK8sRules(objs, setName, findings, { production = false } = {}) {
     const spec = podSpecOf(obj);
     checkNoRealStorageKey(JSON.stringify(obj), (m) => add(file, id, m));
     if (!spec) continue;
-    if (spec.automountServiceAccountToken !== false) add(file, `${id} spec.template.spec.automountServiceAccountToken`, "must be false (no Kubernetes API access is needed)");
+    if (usesKubernetesHosting(spec)) {
+      if (spec.automountServiceAccountToken !== true) add(file, `${id} spec.template.spec.automountServiceAccountToken`, "must be true: Orleans' Kubernetes hosting (NevGrains__Kubernetes__Enabled) calls the Kubernetes API");
+      if (!spec.serviceAccountName) add(file, `${id} spec.template.spec.serviceAccountName`, "missing: Orleans' Kubernetes hosting needs a service account bound to a Role on pods");
+    } else if (spec.automountServiceAccountToken !== false) add(file, `${id} spec.template.spec.automountServiceAccountToken`, "must be false (no Kubernetes API access is needed)");
     for (const [i, c] of (spec.containers ?? []).entries()) {
       const at = `${id} containers[${i}](${c.name}).resources`;
       if (c.resources?.limits?.cpu !== undefined) add(file, `${at}.limits.cpu`, "CPU limit set: Orleans guidance is a CPU request without a CPU limit (limits throttle membership probes and GC)");
@@ -332,6 +352,7 @@ function checkK8sRules(objs, setName, findings, { production = false } = {}) {
         if (env[n]?.value !== v) add(file, `${at}.env.${n}`, `must be "${v}", got ${JSON.stringify(env[n]?.value)}`);
       }
       if (!env.ConnectionStrings__AzureStorage?.valueFrom?.secretKeyRef) add(file, `${at}.env.ConnectionStrings__AzureStorage`, "must come from a Secret (secretKeyRef)");
+      if (env.NevGrains__Kubernetes__Enabled?.value === "true") checkKubernetesHosting(objs, file, id, at, env, podLabels, spec, add);
       if (production && env.NevGrains__Dashboard__Enabled?.value !== "false") add(file, `${at}.env.NevGrains__Dashboard__Enabled`, 'must be "false" outside development (the dashboard is unauthenticated)');
       const http = urlsPort(env);
       if (http !== 8081) add(file, `${at}.env.Urls`, `silo ops port must be 8081 (Urls=http://+:8081), got ${JSON.stringify(env.Urls?.value)}`);
@@ -348,6 +369,10 @@ function checkK8sRules(objs, setName, findings, { production = false } = {}) {
 
   for (const { obj, file } of gateways) {
     const id = `Deployment/${obj.metadata?.name}`;
+    const podLabels = obj.spec?.template?.metadata?.labels ?? {};
+    const headless = byKind("Service").filter((sv) => sv.obj.spec?.clusterIP === "None" && labelsMatch({ matchLabels: sv.obj.spec?.selector }, podLabels)
+      && (sv.obj.spec?.ports ?? []).some((p) => p.port === 5080));
+    if (!headless.length) add(file, id, "no headless Service (clusterIP: None) on port 5080 selects the gateway pods: HTTP/2 clients would stick to one pod");
     const spec = obj.spec?.template?.spec ?? {};
     for (const [i, c] of (spec.containers ?? []).entries()) {
       if (!isGatewayContainer(c)) continue;
@@ -407,16 +432,24 @@ let compiledCompose;
 function composeValidator() {
   return (compiledCompose ??= new Ajv({ allErrors: true, strict: false }).compile(loadComposeSchema()));
 }
-function checkCompose(file, findings, text = fs.readFileSync(file, "utf8")) {
+// The Compose specification schema and no committed storage key: every compose file. Returns the document.
+function checkComposeSchema(file, findings, text = fs.readFileSync(file, "utf8")) {
   const f = rel(file);
   let doc;
-  try { [doc] = loadYamlDocs(file, text); } catch (e) { findings.add(f, "", e.message); return; }
+  try { [doc] = loadYamlDocs(file, text); } catch (e) { findings.add(f, "", e.message); return undefined; }
   const validate = composeValidator();
   if (!validate(doc)) for (const e of validate.errors) {
     const extra = e.params?.additionalProperty ? ` "${e.params.additionalProperty}"` : "";
     findings.add(f, e.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(root)", `compose schema: ${e.message}${extra}`);
   }
   checkNoRealStorageKey(text, (m) => findings.add(f, "", m));
+  return doc;
+}
+// deploy/docker/compose.yaml, the bridge-network cluster: the schema and the project's rules.
+function checkCompose(file, findings, text = fs.readFileSync(file, "utf8")) {
+  const f = rel(file);
+  const doc = checkComposeSchema(file, findings, text);
+  if (doc === undefined) return;
   const services = doc?.services ?? {};
   const envOfSvc = (s) => Array.isArray(s.environment) ? Object.fromEntries(s.environment.map((l) => [l.split("=")[0], l.split("=").slice(1).join("=")])) : (s.environment ?? {});
   const seconds = (d) => { let t = 0; for (const m of String(d ?? "").matchAll(/(\d+)(h|m|s)/g)) t += +m[1] * { h: 3600, m: 60, s: 1 }[m[2]]; return t; };
@@ -475,9 +508,11 @@ function checkDockerfile(file, findings, text = fs.readFileSync(file, "utf8")) {
   const f = rel(file);
   const ins = parseDockerfile(text);
   const stages = [];
+  const args = {}; // ARG defaults declared before the first FROM: FROM ${SDK_IMAGE} resolves to its default
   for (const i of ins) {
-    if (i.op === "FROM") stages.push({ from: i.args, ins: [] });
+    if (i.op === "FROM") stages.push({ from: i.args.replace(/\$\{?(\w+)\}?/g, (m, n) => args[n] ?? m), ins: [] });
     else if (stages.length) stages.at(-1).ins.push(i);
+    else if (i.op === "ARG") { const [n, v] = i.args.split("="); args[n.trim()] = v?.trim(); }
   }
   if (stages.length < 2) findings.add(f, "FROM", "must be multi-stage (an SDK build stage and a runtime stage)");
   const stageNames = new Set();
@@ -489,8 +524,8 @@ function checkDockerfile(file, findings, text = fs.readFileSync(file, "utf8")) {
     }
     if (name) stageNames.add(name);
   }
-  const final = stages.at(-1);
-  if (final) {
+  // Every stage after the build stage is a runtime image (a target: silo, gateway).
+  for (const final of stages.slice(1)) {
     const image = final.from.split(/\s+/)[0];
     if (!/^mcr\.microsoft\.com\/dotnet\/(aspnet|runtime|runtime-deps):10\.0[\w.-]*-chiseled/.test(image)) findings.add(f, `FROM ${image}`, "runtime stage must be a .NET 10 chiseled image (small, no shell)");
     const users = final.ins.filter((i) => i.op === "USER");
@@ -584,10 +619,16 @@ async function validateRepo() {
   }
   // 3. compose
   checkCompose(composeFile, findings);
-  summary.push(`compose: ${rel(composeFile)} against the Compose specification schema`);
+  const loopback = path.join(repo, "deploy/docker/compose.loopback.yaml");
+  if (fs.existsSync(loopback)) checkComposeSchema(loopback, findings);
+  summary.push(`compose: ${rel(composeFile)} (schema and rules), ${rel(loopback)} (schema)`);
   // 4. Dockerfiles
   const dfs = dockerfiles();
-  if (dfs.length < 2) findings.add("deploy/docker", "", "expected Dockerfile.silo and Dockerfile.gateway");
+  if (!dfs.some((d) => path.basename(d) === "Dockerfile")) findings.add("deploy/docker", "", "expected deploy/docker/Dockerfile");
+  for (const d of dfs) {
+    const targets = parseDockerfile(fs.readFileSync(d, "utf8")).filter((i) => i.op === "FROM").map((i) => i.args.split(/\s+/)[2]);
+    for (const t of ["silo", "gateway"]) if (!targets.includes(t)) findings.add(rel(d), `FROM ... AS ${t}`, `no ${t} target`);
+  }
   for (const d of dfs) checkDockerfile(d, findings);
   checkDockerignore(path.join(repo, ".dockerignore"), findings);
   summary.push(`dockerfiles: ${dfs.map((d) => path.basename(d)).join(", ")} + .dockerignore`);
@@ -623,7 +664,13 @@ async function selfTest() {
     ["exec probe", (o) => { siloC(o).startupProbe = { exec: { command: ["sh", "-c", "true"] } }; }, /exec probe/],
     ["AdvertisedIp from a Service name", (o) => { setEnv(siloC(o), "NevGrains__AdvertisedIp", { value: "nevgrains-silo-ops" }); }, /AdvertisedIp.*pod IP/],
     ["SiloName without downward API", (o) => { setEnv(siloC(o), "POD_NAME", null); }, /SiloName.*pod name/],
-    ["service account token mounted", (o) => { silo(o).spec.template.spec.automountServiceAccountToken = true; }, /automountServiceAccountToken/],
+    ["service account token on the gateway", (o) => { find(o, "Deployment", "nevgrains-gateway").spec.template.spec.automountServiceAccountToken = true; }, /automountServiceAccountToken.*must be false/],
+    ["Kubernetes hosting without a token", (o) => { silo(o).spec.template.spec.automountServiceAccountToken = false; }, /automountServiceAccountToken.*must be true/],
+    ["Kubernetes hosting with labels of another cluster", (o) => { silo(o).spec.template.metadata.labels["orleans/clusterId"] = "other"; }, /orleans\/clusterId.*must equal NevGrains__ClusterId/],
+    ["Kubernetes hosting without its namespace", (o) => { setEnv(siloC(o), "POD_NAMESPACE", null); }, /POD_NAMESPACE/],
+    ["Kubernetes hosting without watch", (o) => { find(o, "Role", "nevgrains-silo").rules[0].verbs = ["get", "list", "patch"]; }, /grants pods watch/],
+    ["Kubernetes hosting bound to no Role", (o) => { find(o, "RoleBinding", "nevgrains-silo").subjects[0].name = "default"; }, /grants pods get, list, watch, patch/],
+    ["no headless gateway Service", (o) => { find(o, "Service", "nevgrains-gateway-headless").spec.clusterIP = "10.0.0.10"; }, /no headless Service/],
     ["HPA targets a missing Deployment", (o) => { find(o, "HorizontalPodAutoscaler").spec.scaleTargetRef.name = "nope"; }, /does not exist in this set/],
     ["HPA scales in four at a time", (o) => { find(o, "HorizontalPodAutoscaler").spec.behavior.scaleDown.policies[0].value = 4; }, /one pod per period/],
     ["HPA on CPU only", (o) => { find(o, "HorizontalPodAutoscaler").spec.metrics = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }]; }, /nevgrains_batch_items_pending/],
@@ -697,14 +744,16 @@ async function selfTest() {
     if (fnd.count) { bad++; console.log("  FAIL pristine compose has findings:"); fnd.print(); } else { ok++; console.log("  ok   pristine compose passes"); }
   }
   // Dockerfiles.
-  const dfFile = path.join(repo, "deploy/docker/Dockerfile.silo");
+  const dfFile = path.join(repo, "deploy/docker/Dockerfile");
   const df = fs.readFileSync(dfFile, "utf8");
   const dfCases = [
     ["final stage as root", df.replace(/^USER .*$/m, "USER root"), /runs as root/],
     ["no USER", df.replace(/^USER .*$/m, ""), /must set a non-root USER/],
     ["single stage", `FROM mcr.microsoft.com/dotnet/sdk:10.0\nCOPY . .\nRUN dotnet restore\nRUN dotnet publish -o /app\nUSER 1654\nENTRYPOINT ["dotnet","/app/NevGrains.Silo.dll"]\n`, /multi-stage/],
     ["unpinned base", df.replace("mcr.microsoft.com/dotnet/sdk:10.0", "mcr.microsoft.com/dotnet/sdk"), /pinned to an explicit tag/],
-    ["latest base", df.replace("aspnet:10.0-noble-chiseled", "aspnet:latest"), /pinned to an explicit tag|chiseled/],
+    ["latest base", df.replace("runtime-deps:10.0-noble-chiseled", "runtime-deps:latest"), /pinned to an explicit tag|chiseled/],
+    ["a runtime target on a full image", df.replace(/^FROM \$\{RUNTIME_IMAGE\} AS gateway$/m, "FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS gateway"), /chiseled/],
+    ["the last runtime target as root", df.replace(/USER 1654(?![\s\S]*USER 1654)/, "USER root"), /runs as root/],
     ["baked secret", df.replace(/^ENV Urls/m, "ENV ConnectionStrings__AzureStorage=UseDevelopmentStorage=true\nENV Urls"), /secrets must not be baked/],
     ["sources before restore", df.replace(/^RUN dotnet restore/m, "COPY src/ src/\nRUN dotnet restore"), /only project\/props files may be copied before dotnet restore/],
     ["shell healthcheck", df.replace(/^ENTRYPOINT/m, "HEALTHCHECK CMD curl -f http://localhost:8081/health/live\nENTRYPOINT"), /no shell/],
