@@ -27,6 +27,7 @@ say() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }
 fail() { say "FAIL: $*"; FAILED=1; exit 1; }
 FAILED=0
 STARTED_DOCKERD=""
+INSTALLED_ENGINE=""
 CREATED_IMAGES=()
 SAMPLER=""
 AZURITE=""
@@ -55,7 +56,13 @@ cleanup() {
   fi
   if [ -n "$STARTED_DOCKERD" ]; then
     kill "$STARTED_DOCKERD" 2>/dev/null
-    for _ in $(seq 1 30); do kill -0 "$STARTED_DOCKERD" 2>/dev/null || break; sleep 0.5; done
+    # It is this script's child: once it exits it is a zombie until waited for, so look at its state, then reap it.
+    for _ in $(seq 1 60); do [ "$(awk '{print $3}' "/proc/$STARTED_DOCKERD/stat" 2>/dev/null)" = Z ] || [ ! -e "/proc/$STARTED_DOCKERD" ] && break; sleep 0.5; done
+    if [ "$(awk '{print $3}' "/proc/$STARTED_DOCKERD/stat" 2>/dev/null)" = Z ] || [ ! -e "/proc/$STARTED_DOCKERD" ]; then wait "$STARTED_DOCKERD" 2>/dev/null
+    else say "warning: dockerd ($STARTED_DOCKERD) did not stop within 30 s"; fi
+  fi
+  if [ -z "$STARTED_DOCKERD" ] && [ -n "$INSTALLED_ENGINE" ] && [ -x /etc/init.d/docker ]; then
+    as_root /etc/init.d/docker stop >/dev/null 2>&1 && STARTED_DOCKERD="(init script)"
   fi
   rm -rf "$WORK"
   say "cleaned up (containers, volumes, Azurite$([ "${NEV_KEEP_IMAGES:-}" = 1 ] || echo ", images")$([ -n "$STARTED_DOCKERD" ] && echo ", dockerd"))"
@@ -76,10 +83,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (apt)"
   as_root apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log"; fail "apt-get install ${missing[*]}"; }
+  # Debian's package starts the engine through its init script where there is no systemd: stop it again at the end.
+  [[ " ${missing[*]} " == *" docker.io "* ]] && INSTALLED_ENGINE=1
+fi
+if [ -n "$INSTALLED_ENGINE" ]; then # give the init script's engine time to answer before starting one of our own
+  for _ in $(seq 1 30); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd"
-  as_root dockerd >"$WORK/dockerd.log" 2>&1 &
+  # Not through as_root: $! must be dockerd itself (or sudo, which passes signals on), not a subshell that outlives it.
+  if [ "$(id -u)" -eq 0 ]; then dockerd >"$WORK/dockerd.log" 2>&1 & else sudo dockerd >"$WORK/dockerd.log" 2>&1 & fi
   STARTED_DOCKERD=$!
   for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; kill -0 "$STARTED_DOCKERD" 2>/dev/null || { tail -20 "$WORK/dockerd.log"; fail "dockerd exited"; }; sleep 0.5; done
   docker info >/dev/null 2>&1 || fail "dockerd did not answer within 60 s"
