@@ -78,9 +78,15 @@ public static class GatewayHosting
         if (gateway.MetricsPort > 0)
         {
             // The gRPC endpoints stay where Urls puts them; /metrics gets one more, which speaks HTTP/1.1 (below).
-            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";
-            builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                $"http://{gateway.MetricsHost}:{gateway.MetricsPort}"]);
+            var configured = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } value ? value : "http://localhost:5000";
+            var urls = configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // The port decides which endpoint speaks HTTP/1.1: sharing it would turn the gRPC endpoint into HTTP/1.1.
+            if (urls.FirstOrDefault(u => BindingAddress.Parse(u).Port == gateway.MetricsPort) is { } shared)
+            {
+                throw new InvalidOperationException(
+                    $"{GatewayOptions.Section}:{nameof(GatewayOptions.MetricsPort)} {gateway.MetricsPort} is also in Urls ({shared}): /metrics needs a port of its own");
+            }
+            builder.WebHost.UseUrls([.. urls, $"http://{gateway.MetricsHost}:{gateway.MetricsPort}"]);
         }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

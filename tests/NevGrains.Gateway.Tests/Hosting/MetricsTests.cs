@@ -38,6 +38,19 @@ public sealed class MetricsTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_metrics_port_that_is_also_the_grpc_port_is_refused_at_start()
+    {
+        var port = TestSupport.LoopbackPorts.Free();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["NevGrains:Gateway:MetricsPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        Assert.Contains("MetricsPort", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a port of its own", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_are_served_on_their_own_port_only()
     {
         // The gRPC port speaks HTTP/2 (prior knowledge); asked the same path there, the gateway has no such endpoint.
