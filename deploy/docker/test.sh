@@ -33,6 +33,9 @@ SAMPLER=""
 AZURITE=""
 BATCH=""
 
+# A child of this script that has exited: gone, or a zombie until waited for (kill -0 still succeeds on a zombie).
+exited() { local state; state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null); [ -z "$state" ] || [ "$state" = Z ]; }
+
 # ---------------------------------------------------------------- clean-up: whatever happened, leave nothing behind
 cleanup() {
   local status=$?
@@ -56,10 +59,8 @@ cleanup() {
   fi
   if [ -n "$STARTED_DOCKERD" ]; then
     kill "$STARTED_DOCKERD" 2>/dev/null
-    # It is this script's child: once it exits it is a zombie until waited for, so look at its state, then reap it.
-    for _ in $(seq 1 60); do [ "$(awk '{print $3}' "/proc/$STARTED_DOCKERD/stat" 2>/dev/null)" = Z ] || [ ! -e "/proc/$STARTED_DOCKERD" ] && break; sleep 0.5; done
-    if [ "$(awk '{print $3}' "/proc/$STARTED_DOCKERD/stat" 2>/dev/null)" = Z ] || [ ! -e "/proc/$STARTED_DOCKERD" ]; then wait "$STARTED_DOCKERD" 2>/dev/null
-    else say "warning: dockerd ($STARTED_DOCKERD) did not stop within 30 s"; fi
+    for _ in $(seq 1 60); do exited "$STARTED_DOCKERD" && break; sleep 0.5; done
+    if exited "$STARTED_DOCKERD"; then wait "$STARTED_DOCKERD" 2>/dev/null; else say "warning: dockerd ($STARTED_DOCKERD) did not stop within 30 s"; fi
   fi
   if [ -z "$STARTED_DOCKERD" ] && [ -n "$INSTALLED_ENGINE" ] && [ -x /etc/init.d/docker ]; then
     as_root /etc/init.d/docker stop >/dev/null 2>&1 && STARTED_DOCKERD="(init script)"
@@ -94,7 +95,7 @@ if ! docker info >/dev/null 2>&1; then
   # Not through as_root: $! must be dockerd itself (or sudo, which passes signals on), not a subshell that outlives it.
   if [ "$(id -u)" -eq 0 ]; then dockerd >"$WORK/dockerd.log" 2>&1 & else sudo dockerd >"$WORK/dockerd.log" 2>&1 & fi
   STARTED_DOCKERD=$!
-  for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; kill -0 "$STARTED_DOCKERD" 2>/dev/null || { tail -20 "$WORK/dockerd.log"; fail "dockerd exited"; }; sleep 0.5; done
+  for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; ! exited "$STARTED_DOCKERD" || { tail -20 "$WORK/dockerd.log"; fail "dockerd exited"; }; sleep 0.5; done
   docker info >/dev/null 2>&1 || fail "dockerd did not answer within 60 s"
 fi
 say "docker engine $(docker version -f '{{.Server.Version}}'), $(docker-compose version --short)"
@@ -232,6 +233,7 @@ say "drain: nev exit 0; silo1 handed back and exited 0 after $t_drain s"
 seen
 
 # ---------------------------------------------------------------- 9. every result exactly once
+wait_for 600 "nev batch to finish" exited "$BATCH"
 set +e
 wait "$BATCH"
 batch_exit=$?
