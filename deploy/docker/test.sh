@@ -136,22 +136,20 @@ export NEVGRAINS_API_KEY NEVGRAINS_SERVER=$GATEWAY
 dotnet build src/NevGrains.Cli -c Release -nologo -v q >"$WORK/nev-build.log" 2>&1 || { tail -20 "$WORK/nev-build.log"; fail "building nev"; }
 nev() { dotnet "$ROOT/src/NevGrains.Cli/bin/Release/net10.0/nev.dll" "$@"; }
 
-# The active silos as "name address" lines, from the gateway's view of the membership table.
-silos() {
-  nev admin status --format json 2>/dev/null | python3 -c '
-import json, sys
-try:
-    for s in json.load(sys.stdin).get("silos", []): print(s.get("name", ""), s.get("address", ""))
-except ValueError: pass'
-}
-progress() { # "completed active-silos": the running batches' completed items and the active silos, in one call
+# One `nev admin status`, as lines: "progress N" (completed items of the running batches), then "silo NAME ADDRESS" for
+# each active silo in the gateway's view of the membership table. Nothing when the gateway does not answer.
+status() {
   nev admin status --format json 2>/dev/null | python3 -c '
 import json, sys
 try:
     s = json.load(sys.stdin)
-    print(sum(int(b.get("completed", 0)) for b in s.get("batches", [])), len(s.get("silos", [])))
-except ValueError: print("? ?")'
+except ValueError:
+    sys.exit()
+print("progress", sum(int(b.get("completed", 0)) for b in s.get("batches", [])))
+for silo in s.get("silos", []): print("silo", silo.get("name", ""), silo.get("address", ""))'
 }
+silos() { status | awk '$1 == "silo" { print $2, $3 }'; }
+progress() { status | awk '$1 == "progress" { p = $2 } $1 == "silo" { n++ } END { print (p == "" ? "?" : p), n + 0 }'; }
 wait_for() { # seconds description command...
   local limit=$1 what=$2 deadline=$((SECONDS + $1)); shift 2
   until "$@"; do [ $SECONDS -lt $deadline ] || fail "$what: not within $limit s"; sleep 2; done

@@ -264,7 +264,8 @@ function checkNoRealStorageKey(text, report) {
   if (/SharedAccessSignature=|[?&]sig=[A-Za-z0-9%]{20,}/.test(String(text))) report("a SAS token is committed");
 }
 
-const usesKubernetesHosting = (spec) => (spec.containers ?? []).some((c) => isSiloContainer(c) && envOf(c).NevGrains__Kubernetes__Enabled?.value === "true");
+const runsKubernetesHosting = (c) => isSiloContainer(c) && envOf(c).NevGrains__Kubernetes__Enabled?.value === "true";
+const usesKubernetesHosting = (spec) => (spec.containers ?? []).some(runsKubernetesHosting);
 // Microsoft.Orleans.Hosting.Kubernetes: the pod labels it selects by, the namespace it watches, the RBAC it calls with.
 function checkKubernetesHosting(objs, file, id, at, env, podLabels, spec, add) {
   for (const [label, setting] of [["orleans/serviceId", "NevGrains__ServiceId"], ["orleans/clusterId", "NevGrains__ClusterId"]]) {
@@ -352,7 +353,7 @@ function checkK8sRules(objs, setName, findings, { production = false } = {}) {
         if (env[n]?.value !== v) add(file, `${at}.env.${n}`, `must be "${v}", got ${JSON.stringify(env[n]?.value)}`);
       }
       if (!env.ConnectionStrings__AzureStorage?.valueFrom?.secretKeyRef) add(file, `${at}.env.ConnectionStrings__AzureStorage`, "must come from a Secret (secretKeyRef)");
-      if (env.NevGrains__Kubernetes__Enabled?.value === "true") checkKubernetesHosting(objs, file, id, at, env, podLabels, spec, add);
+      if (runsKubernetesHosting(c)) checkKubernetesHosting(objs, file, id, at, env, podLabels, spec, add);
       if (production && env.NevGrains__Dashboard__Enabled?.value !== "false") add(file, `${at}.env.NevGrains__Dashboard__Enabled`, 'must be "false" outside development (the dashboard is unauthenticated)');
       const http = urlsPort(env);
       if (http !== 8081) add(file, `${at}.env.Urls`, `silo ops port must be 8081 (Urls=http://+:8081), got ${JSON.stringify(env.Urls?.value)}`);
