@@ -17,14 +17,32 @@ internal static class ChartRenderer
     /// <summary>The font family the charts are drawn with (null: ScottPlot's default, no preferred family was found).</summary>
     public static string? FontFamily => Font.Value;
 
-    public static byte[] Png(ReportChart chart, int width, int height)
+    public static byte[] Png(ReportChart chart, int width, int height) => Render(chart, width, height).Png;
+
+    /// <summary>
+    /// Draws a chart at the given size; a tornado with more bars than the height holds at one label per row grows taller.
+    /// </summary>
+    public static RenderedChart Render(ReportChart chart, int width, int height)
     {
-        using var plot = Build(chart, width);
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        using var drawn = Draw(chart, width, height);
+        return new RenderedChart(drawn.Plot.GetImageBytes(drawn.Width, drawn.Height, ImageFormat.Png), drawn.Width, drawn.Height);
     }
 
-    private static Plot Build(ReportChart chart, int width)
+    /// <summary>The drawn chart before it is encoded, with where a tornado's end labels and bars landed (for tests).</summary>
+    internal static DrawnChart Draw(ReportChart chart, int width, int height)
     {
+        var plot = Build(chart, width, out var endLabels);
+        if (chart.Kind != ChartKind.Tornado)
+        {
+            return new DrawnChart(plot, width, height, null);
+        }
+        height = TornadoLayout.Fit(plot, chart, endLabels, width, height);
+        return new DrawnChart(plot, width, height, TornadoLayout.Boxes(plot, chart, endLabels));
+    }
+
+    private static Plot Build(ReportChart chart, int width, out List<TornadoEndLabel> endLabels)
+    {
+        endLabels = [];
         var plot = new Plot();
         if (Font.Value is { } font)
         {
@@ -51,13 +69,12 @@ internal static class ChartRenderer
         var legend = new List<LegendItem>();
         foreach (var element in chart.Elements)
         {
-            Draw(plot, element, legend);
+            Draw(plot, element, legend, endLabels);
         }
         if (chart.Kind == ChartKind.Tornado)
         {
             legend.Insert(0, Swatch("Parameter at its low value", Color(ExperimentCharts.LowColor)));
             legend.Insert(1, Swatch("Parameter at its high value", Color(ExperimentCharts.HighColor)));
-            FitTornado(plot, chart);
         }
         else if (chart.Elements.OfType<ChartBars>().ToList() is { Count: > 0 } bars && bars.All(b => b.Values.Concat(b.Lows ?? []).All(v => v >= 0)))
         {
@@ -75,20 +92,10 @@ internal static class ChartRenderer
         return plot;
     }
 
-    /// <summary>Room on both sides for the parameter values written at the bar ends.</summary>
-    private static void FitTornado(Plot plot, ReportChart chart)
-    {
-        var bars = chart.Elements.OfType<ChartTornadoBar>().ToList();
-        var values = bars.SelectMany(b => new[] { b.Center, b.MetricAtLow, b.MetricAtHigh }).ToList();
-        var (min, max) = (values.Min(), values.Max());
-        var pad = Math.Max(max - min, Math.Abs(max) * 1e-3 + 1e-12) * 0.14;
-        plot.Axes.SetLimits(min - pad, max + pad, bars.Min(b => b.Position) - 0.6, bars.Max(b => b.Position) + 0.6);
-    }
-
     /// <summary>The title's font size: 17 px unless the title is too long for the image at that size.</summary>
     private static float TitleSize(string title, int width) => Math.Clamp(0.9f * width / (0.58f * Math.Max(title.Length, 1)), 11f, 17f);
 
-    private static void Draw(Plot plot, ChartElement element, List<LegendItem> legend)
+    private static void Draw(Plot plot, ChartElement element, List<LegendItem> legend, List<TornadoEndLabel> endLabels)
     {
         switch (element)
         {
@@ -111,7 +118,7 @@ internal static class ChartRenderer
                 AddSwatch(legend, bars.Label, Color(bars.Color));
                 break;
             case ChartTornadoBar bar:
-                DrawTornadoBar(plot, bar);
+                DrawTornadoBar(plot, bar, endLabels);
                 break;
             case ChartReferenceLine reference:
                 plot.Add.VerticalLine(reference.X, 1.5f, Colors.Black, LinePattern.Dotted);
@@ -147,9 +154,8 @@ internal static class ChartRenderer
         }
     }
 
-    private static void DrawTornadoBar(Plot plot, ChartTornadoBar bar)
+    private static void DrawTornadoBar(Plot plot, ChartTornadoBar bar, List<TornadoEndLabel> endLabels)
     {
-        const double height = 0.6;
         (double To, int Color)[] sides = [(bar.MetricAtLow, ExperimentCharts.LowColor), (bar.MetricAtHigh, ExperimentCharts.HighColor)];
         // The longer side first, so that a shorter one on the same side of the center stays visible on top of it.
         foreach (var side in sides.OrderByDescending(s => Math.Abs(s.To - bar.Center)))
@@ -161,30 +167,33 @@ internal static class ChartRenderer
                     Position = bar.Position,
                     ValueBase = bar.Center,
                     Value = side.To,
-                    Size = height,
+                    Size = TornadoLayout.BarHeight,
                     FillColor = Color(side.Color),
                     LineWidth = 0,
                     Orientation = Orientation.Horizontal,
                 },
             });
         }
-        EndLabel(plot, bar.LowLabel, bar.MetricAtLow, bar.MetricAtHigh, bar.Position);
-        EndLabel(plot, bar.HighLabel, bar.MetricAtHigh, bar.MetricAtLow, bar.Position);
+        // Each value outside its own end; when the two ends meet (no swing), the low value goes left and the high value right.
+        var lowGoesRight = bar.MetricAtLow > bar.MetricAtHigh;
+        endLabels.Add(EndLabel(plot, bar, bar.LowLabel, bar.MetricAtLow, lowGoesRight));
+        endLabels.Add(EndLabel(plot, bar, bar.HighLabel, bar.MetricAtHigh, !lowGoesRight));
     }
 
-    /// <summary>A parameter value written just outside its end of the bar.</summary>
-    private static void EndLabel(Plot plot, string text, double end, double otherEnd, double position)
+    /// <summary>A parameter value written just outside its end of the bar, on a light ground where it crosses a bar of its row.</summary>
+    private static TornadoEndLabel EndLabel(Plot plot, ChartTornadoBar bar, string text, double end, bool right)
     {
-        var label = plot.Add.Text(text, end, position);
-        var outward = end >= otherEnd;
-        label.Alignment = outward ? Alignment.MiddleLeft : Alignment.MiddleRight;
-        label.OffsetX = outward ? 6 : -6;
+        var label = plot.Add.Text(text, end, bar.Position);
+        label.Alignment = right ? Alignment.MiddleLeft : Alignment.MiddleRight;
+        label.OffsetX = right ? TornadoLayout.LabelGap : -TornadoLayout.LabelGap;
         label.LabelFontSize = 12;
         label.LabelFontColor = Colors.Black;
+        label.LabelBackgroundColor = Colors.White.WithAlpha(0.75);
         if (Font.Value is { } font)
         {
             label.LabelFontName = font;
         }
+        return new TornadoEndLabel(label, bar, end, right);
     }
 
     private static ITickGenerator Ticks(ChartAxis axis) => axis.Ticks is { } ticks

@@ -25,12 +25,13 @@ internal static class ExperimentCharts
         for (var i = 0; i < bars.Count; i++)
         {
             var bar = bars[i];
-            elements.Add(new ChartTornadoBar(bar.Parameter, bars.Count - 1 - i, center, bar.MetricAtLow, bar.MetricAtHigh,
-                Formats.Tick(ValueFormat.Number, bar.LowValue), Formats.Tick(ValueFormat.Number, bar.HighValue)));
+            elements.Add(new ChartTornadoBar(bar.Parameter, TargetLabels.Parameter(bar.Parameter), bars.Count - 1 - i, center, bar.MetricAtLow,
+                bar.MetricAtHigh, Formats.Tick(ValueFormat.Number, bar.LowValue), Formats.Tick(ValueFormat.Number, bar.HighValue)));
         }
         elements.Add(new ChartReferenceLine($"At default parameters: {Numbers.Value(info.Format, center)}", center));
         var rows = bars.Select(b => (IReadOnlyList<string>)
         [
+            TargetLabels.Parameter(b.Parameter),
             b.Parameter,
             Formats.Tick(ValueFormat.Number, b.LowValue),
             Formats.Tick(ValueFormat.Number, b.HighValue),
@@ -42,9 +43,9 @@ internal static class ExperimentCharts
             ChartParts.Subtitle("Bars run from the metric at each parameter's low value to its high value (values at the bar ends)", null,
                 sensitivity.DatasetVersion),
             new ChartAxis(info.AxisLabel, info.Format),
-            ChartParts.CategoryAxis("Parameter", elements.OfType<ChartTornadoBar>().Select(b => (b.Position, b.Parameter))),
+            ChartParts.CategoryAxis("Parameter", elements.OfType<ChartTornadoBar>().Select(b => (b.Position, b.Name))),
             elements,
-            new SummaryTable(["Parameter", "Low value", "High value", "Metric at low", "Metric at high", "Swing (high - low)"], rows));
+            new SummaryTable(["Parameter", "Name in files", "Low value", "High value", "Metric at low", "Metric at high", "Swing (high - low)"], rows));
     }
 
     public static IReadOnlyList<ReportChart> Fans(MonteCarloSpec spec, RunMonteCarloResponse result, ReportNames names)
@@ -142,20 +143,20 @@ internal static class ExperimentCharts
         {
             throw new ArgumentException($"The sweep spec has {spec.Metrics.Count} metrics for the response's {sweep.Metrics.Count}.", nameof(spec));
         }
-        var x = AxisName(sweep.Axes[0]);
-        var others = sweep.Axes.Skip(1).Select(AxisName).ToList();
+        var x = TargetLabels.SweepAxis(sweep.Axes[0], spec?.Scenario);
+        var others = sweep.Axes.Skip(1).Select(a => TargetLabels.SweepAxis(a, spec?.Scenario)).ToList();
         var lines = sweep.Points
             .GroupBy(p => string.Join(' ', p.AxisValues.Skip(1).Select(v => v.ToString("R", CultureInfo.InvariantCulture))))
             .Select(g => (
-                Label: string.Join(", ", others.Select((name, k) => $"{name} = {Formats.Tick(ValueFormat.Number, g.First().AxisValues[k + 1])}")),
+                Label: string.Join(", ", others.Select((axis, k) => $"{axis.Name} = {Formats.Tick(axis.Format, g.First().AxisValues[k + 1])}")),
                 Points: g.OrderBy(p => p.AxisValues[0]).ToList()))
             .ToList();
         var xs = sweep.Points.Select(p => p.AxisValues[0]).Distinct().Order().ToList();
         var (first, last) = (xs[0], xs[^1]);
         // A tick at each value the sweep took, unless there are too many to read.
         var xAxis = xs.Count <= 12
-            ? new ChartAxis(x, ValueFormat.Number, [.. xs.Zip(Formats.Ticks(ValueFormat.Number, xs), (v, label) => new AxisTick(v, label))])
-            : new ChartAxis(x, ValueFormat.Number);
+            ? new ChartAxis(x.Axis, x.Format, [.. xs.Zip(Formats.Ticks(x.Format, xs), (v, label) => new AxisTick(v, label))])
+            : new ChartAxis(x.Axis, x.Format);
         var charts = new List<ReportChart>();
         for (var m = 0; m < sweep.Metrics.Count; m++)
         {
@@ -173,12 +174,12 @@ internal static class ExperimentCharts
                     Numbers.Value(info.Format, values.Max()),
                 ];
             }).ToList();
-            var by = others.Count == 0 ? "" : $", by {string.Join(" and ", others)}";
-            charts.Add(new ReportChart(ChartKind.Sweep, $"{what} vs {x}{by}", "",
+            var by = others.Count == 0 ? "" : $", by {string.Join(" and ", others.Select(o => o.InSentence))}";
+            charts.Add(new ReportChart(ChartKind.Sweep, $"{what} vs {x.InSentence}{by}", "",
                 ChartParts.Subtitle($"Sweep over {sweep.Points.Count.ToString("N0", CultureInfo.InvariantCulture)} points", null, sweep.DatasetVersion),
                 xAxis, new ChartAxis(info.AxisLabel, info.Format), elements,
-                new SummaryTable([others.Count == 0 ? "Series" : string.Join(", ", others),
-                    $"At {x} = {Formats.Tick(ValueFormat.Number, first)}", $"At {x} = {Formats.Tick(ValueFormat.Number, last)}", "Min", "Max"], rows)));
+                new SummaryTable([others.Count == 0 ? "Series" : string.Join(", ", others.Select(o => o.Name)),
+                    $"At {x.InSentence} = {Formats.Tick(x.Format, first)}", $"At {x.InSentence} = {Formats.Tick(x.Format, last)}", "Min", "Max"], rows)));
         }
         return charts;
     }
@@ -194,6 +195,4 @@ internal static class ExperimentCharts
         return withYear ? $"{text}, {metric.Year}" : text;
     }
 
-    /// <summary>A sweep axis target without the "parameter:" prefix.</summary>
-    private static string AxisName(string target) => target.StartsWith("parameter:", StringComparison.Ordinal) ? target["parameter:".Length..] : target;
 }

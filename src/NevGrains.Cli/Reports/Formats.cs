@@ -68,7 +68,7 @@ internal static class Formats
         ValueFormat.Percent => (value * 100).ToString("0.##", Invariant) + "%",
         ValueFormat.Usd => Usd(value),
         ValueFormat.Year => value.ToString("0", Invariant),
-        _ => value.ToString("0.####", Invariant),
+        _ => value.ToString("#,0.####", Invariant),
     };
 
     /// <summary>
@@ -93,7 +93,7 @@ internal static class Formats
                 var usdDigits = "F" + Decimals(step / scale);
                 return [.. positions.Select(p => p == 0 ? "$0" : (p < 0 ? "-$" : "$") + Math.Abs(p / scale).ToString(usdDigits, Invariant) + suffix)];
             default:
-                var digits = "F" + Decimals(step);
+                var digits = "N" + Decimals(step);
                 return [.. positions.Select(p => p.ToString(digits, Invariant))];
         }
     }

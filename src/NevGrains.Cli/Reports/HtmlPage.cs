@@ -19,7 +19,7 @@ internal static class HtmlPage
         th { background: #f4f4f4; }
         """;
 
-    public static string Render(string title, IReadOnlyList<ReportChart> charts, IReadOnlyList<byte[]> pngs, int width, int height)
+    public static string Render(string title, IReadOnlyList<ReportChart> charts, IReadOnlyList<RenderedChart> images)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -40,8 +40,8 @@ internal static class HtmlPage
             html.Append("<section id=\"").Append(Encode(chart.FileStem)).Append("\">\n")
                 .Append("<h2>").Append(Encode(chart.Title)).Append("</h2>\n")
                 .Append("<p class=\"meta\">").Append(Encode(chart.Subtitle)).Append("</p>\n")
-                .Append("<img width=\"").Append(width).Append("\" height=\"").Append(height).Append("\" alt=\"").Append(Encode(chart.Title))
-                .Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(pngs[i])).Append("\">\n");
+                .Append("<img width=\"").Append(images[i].Width).Append("\" height=\"").Append(images[i].Height).Append("\" alt=\"").Append(Encode(chart.Title))
+                .Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(images[i].Png)).Append("\">\n");
             AppendTable(html, chart.Summary);
             html.Append("</section>\n");
         }

@@ -69,11 +69,12 @@ public sealed record ChartBars(
     IReadOnlyList<double>? Highs = null) : ChartElement(Label);
 
 /// <summary>
-/// A tornado bar at height <c>Position</c>: from <c>Center</c> to <c>MetricAtLow</c> (the parameter at its low value)
+/// A tornado bar of a parameter (its id, and its display name for the axis) at height <c>Position</c>: from <c>Center</c> to <c>MetricAtLow</c> (the parameter at its low value)
 /// and from <c>Center</c> to <c>MetricAtHigh</c>, each end labelled with the parameter value that produced it.
 /// </summary>
 public sealed record ChartTornadoBar(
     string Parameter,
+    string Name,
     double Position,
     double Center,
     double MetricAtLow,

@@ -74,8 +74,10 @@ public sealed class ScenarioReport(string title, ReportNames names)
     public void AddSweep(RunSweepResponse sweep, SweepSpec spec) =>
         AddAll(ExperimentCharts.Sweep(sweep, spec ?? throw new ArgumentNullException(nameof(spec)), names));
 
-    /// <summary>Renders one chart as PNG bytes.</summary>
-    public byte[] RenderPng(ReportChart chart) => ChartRenderer.Png(chart, Width, Height);
+    /// <summary>Renders one chart as PNG bytes at the report's size (a tornado with many bars grows taller).</summary>
+    public byte[] RenderPng(ReportChart chart) => Render(chart).Png;
+
+    private RenderedChart Render(ReportChart chart) => ChartRenderer.Render(chart, Width, Height);
 
     /// <summary>Writes a PNG per chart into the folder (created if missing) as <c>{FileStem}.png</c>; returns the paths in chart order.</summary>
     public IReadOnlyList<string> WritePngs(string folder)
@@ -98,12 +100,12 @@ public sealed class ScenarioReport(string title, ReportNames names)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         RequireCharts();
-        var pngs = _charts.Select(RenderPng).ToList();
+        var images = _charts.Select(Render).ToList();
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
         {
             Directory.CreateDirectory(directory);
         }
-        File.WriteAllText(path, HtmlPage.Render(Title, _charts, pngs, Width, Height));
+        File.WriteAllText(path, HtmlPage.Render(Title, _charts, images));
         return path;
     }
 

@@ -71,7 +71,7 @@ internal static class ReportSamples
             Bar("demand.priceElasticity", -1.8, -1.2, 0.024, 0.036),
             Bar("infrastructure.chargerElasticity", 0.1, 0.3, 0.0305, 0.0318),
             Bar("costs.batteryUsdPerKwh", 70, 110, 0.035, 0.027),
-            Bar("pricing.tariffPassThrough", 0.6, 1.0, 0.0335, 0.029),
+            Bar("pricing.passThrough.europe", 0.3, 0.9, 0.0335, 0.029),
         },
     };
 

@@ -123,16 +123,20 @@ public sealed class ScenarioReportTests : IDisposable
         Assert.Equal("Sensitivity of BYD market share, DE, FR, 2030 to one parameter at a time", chart.Title);
         var bars = chart.Elements.OfType<ChartTornadoBar>().OrderByDescending(b => b.Position).ToList();
         Assert.Equal(
-            ["demand.priceElasticity", "costs.batteryUsdPerKwh", "demand.nestingLambda", "pricing.tariffPassThrough", "infrastructure.chargerElasticity"],
+            ["demand.priceElasticity", "costs.batteryUsdPerKwh", "demand.nestingLambda", "pricing.passThrough.europe", "infrastructure.chargerElasticity"],
             bars.Select(b => b.Parameter));
         Assert.Equal(bars.Select(b => b.Width).OrderDescending(), bars.Select(b => b.Width));
         Assert.All(bars, b => Assert.Equal(0.031, b.Center));
         Assert.Equal(("-1.8", "-1.2"), (bars[0].LowLabel, bars[0].HighLabel));
         Assert.Equal((0.024, 0.036), (bars[0].MetricAtLow, bars[0].MetricAtHigh));
         Assert.Equal(0.031, Assert.Single(chart.Elements.OfType<ChartReferenceLine>()).X);
-        Assert.Equal(bars.Select(b => b.Parameter), chart.Y.Ticks!.OrderByDescending(t => t.Position).Select(t => t.Label));
+        // The axis names parameters by their catalog labels; ids the catalog does not know are shown as written.
+        Assert.Equal(
+            ["demand.priceElasticity", "costs.batteryUsdPerKwh", "Nesting dissimilarity (lambda)", "Cost pass-through, Europe", "infrastructure.chargerElasticity"],
+            chart.Y.Ticks!.OrderByDescending(t => t.Position).Select(t => t.Label));
         Assert.Equal(ValueFormat.Percent, chart.X.Format);
-        Assert.Equal(["demand.priceElasticity", "-1.8", "-1.2", "2.4%", "3.6%", "+1.2 pp"], chart.Summary.Rows[0]);
+        Assert.Equal(["demand.priceElasticity", "demand.priceElasticity", "-1.8", "-1.2", "2.4%", "3.6%", "+1.2 pp"], chart.Summary.Rows[0]);
+        Assert.Equal(["Nesting dissimilarity (lambda)", "demand.nestingLambda"], chart.Summary.Rows[2].Take(2));
     }
 
     [Fact]
@@ -150,7 +154,7 @@ public sealed class ScenarioReportTests : IDisposable
         var chart = Assert.Single(report.Charts);
         Assert.Equal("Sensitivity of Chinese brands China-built BEVs, EU, 2030 to one parameter at a time", chart.Title);
         Assert.Equal(ValueFormat.Units, chart.X.Format);
-        Assert.Equal("350,000", chart.Summary.Rows[0][3]);
+        Assert.Equal("350,000", chart.Summary.Rows[0][4]);
     }
 
     [Fact]
@@ -200,16 +204,16 @@ public sealed class ScenarioReportTests : IDisposable
         Assert.Equal(2, report.Charts.Count);
         var imports = report.Charts[0];
         Assert.Equal(ChartKind.Sweep, imports.Kind);
-        Assert.Equal("Chinese brands China-built BEVs, EU, 2030 vs levers[0].rate, by demand.nestingLambda", imports.Title);
-        Assert.Equal("levers[0].rate", imports.X.Label);
+        Assert.Equal("Chinese brands China-built BEVs, EU, 2030 vs rate, by nesting dissimilarity (lambda)", imports.Title);
+        Assert.Equal("lever 1: rate", imports.X.Label);
         Assert.Equal(["0.0", "0.1", "0.2", "0.3", "0.4"], imports.X.Ticks!.Select(t => t.Label));
         Assert.Equal("BEVs built in China (cars)", imports.Y.Label);
         var lines = imports.Elements.OfType<ChartLine>().ToList();
-        Assert.Equal(["demand.nestingLambda = 0.5", "demand.nestingLambda = 0.7"], lines.Select(l => l.Label));
+        Assert.Equal(["Nesting dissimilarity (lambda) = 0.5", "Nesting dissimilarity (lambda) = 0.7"], lines.Select(l => l.Label));
         Assert.All(lines, l => Assert.Equal([0, 0.1, 0.2, 0.3, 0.4], l.Xs));
         Assert.Equal(620_000, lines[0].Ys[0]);
         Assert.Equal(ValueFormat.Percent, report.Charts[1].Y.Format);
-        Assert.Equal(["demand.nestingLambda = 0.5", "3.4%", "2.1%", "2.1%", "3.4%"], report.Charts[1].Summary.Rows[0]);
+        Assert.Equal(["Nesting dissimilarity (lambda) = 0.5", "3.4%", "2.1%", "2.1%", "3.4%"], report.Charts[1].Summary.Rows[0]);
     }
 
     [Fact]
