@@ -1,3 +1,22 @@
 using BenchmarkDotNet.Running;
+using NevGrains.Model.Benchmarks.Equivalence;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// fingerprint <out> [examples dir] | compare <before> <after>: the equivalence check of docs/benchmarks.md; anything else goes to BenchmarkDotNet.
+return args switch
+{
+    ["fingerprint", var output, .. var rest] => Fingerprint(output, rest is [var examples, ..] ? examples : "../../examples"),
+    ["compare", var before, var after] => EngineFingerprint.Compare(before, after),
+    _ => RunBenchmarks(args),
+};
+
+static int Fingerprint(string output, string examples)
+{
+    EngineFingerprint.Write(output, examples);
+    return 0;
+}
+
+static int RunBenchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(EngineFingerprint).Assembly).Run(args);
+    return 0;
+}

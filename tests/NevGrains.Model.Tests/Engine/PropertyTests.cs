@@ -45,7 +45,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
         Gen.Select(Seeds, Seeds).Sample((dataSeed, leverSeed) =>
         {
             var compiled = new CompiledBaseline(SyntheticDataset.Random(dataSeed));
-            var scenario = RandomScenario(compiled, leverSeed);
+            var scenario = RandomScenarios.Create(compiled, leverSeed);
 
             var result = ScenarioEngine.Run(compiled, scenario);
 
@@ -76,7 +76,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
             // Picks count in the files' order, so a seed names the same case whatever order the engine compiles the data in.
             var brand = compiled.Dataset.Brands[random.Next(compiled.Dataset.Brands.Length)].Id;
             var market = compiled.Markets[compiled.MarketIndex[compiled.Dataset.Markets[random.Next(compiled.Dataset.Markets.Length)].Id]];
-            var background = RandomScenario(compiled, leverSeed);
+            var background = RandomScenarios.Create(compiled, leverSeed);
             // A tariff quota shared by all importers is an externality: a brand that imports less leaves more of it to everyone, itself
             // included (docs/model.md, section 5.3). The property is for markets without one.
             if (HasQuota(compiled.Dataset, market.Id))
@@ -182,7 +182,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
             }
             var plant = new NewPlantLever(brand.Id, "local-test", market.Country, market.Region, new DateOnly(2026, 1 + random.Next(12), 1),
                 [new YearAmount(2026, capacity)], Market: market.Id, AssemblyMode: kit, LocalContent: [new YearAmount(2026, random.NextDouble())]);
-            var background = RandomScenario(compiled, leverSeed);
+            var background = RandomScenarios.Create(compiled, leverSeed);
 
             var before = ScenarioEngine.Run(compiled, background);
             var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(plant) });
@@ -243,7 +243,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 _ => new SwapStationsLever(brand.Id, presence.Market, year, 5 * factor),
             };
             // The background's own network levers for this brand and market would set the level the lever is measured against.
-            var background = RandomScenario(compiled, leverSeed);
+            var background = RandomScenarios.Create(compiled, leverSeed);
             background = background with
             {
                 Levers = [.. background.LeverList.Where(l => !(l is StoresLever st && st.Brand == brand.Id && st.Market == presence.Market)
@@ -283,7 +283,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 return;
             }
             // The background's own charger levers in this market would set the path the lever is measured against: leave them out.
-            var background = RandomScenario(compiled, leverSeed);
+            var background = RandomScenarios.Create(compiled, leverSeed);
             background = background with { Levers = [.. background.LeverList.Where(l => l is not ChargersLever c || c.Market != market.Id)] };
 
             var before = ScenarioEngine.Run(compiled, background);
@@ -322,7 +322,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var dataset = SyntheticDataset.Random(dataSeed);
             var compiled = new CompiledBaseline(dataset);
             var permuted = new CompiledBaseline(Permute(dataset, new Random(leverSeed)));
-            var scenario = RandomScenario(compiled, leverSeed);
+            var scenario = RandomScenarios.Create(compiled, leverSeed);
 
             var original = ScenarioEngine.Run(compiled, scenario);
             var reordered = ScenarioEngine.Run(permuted, scenario);
@@ -371,7 +371,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
         Seeds.Sample(seed =>
         {
             var compiled = new CompiledBaseline(SyntheticDataset.Random(seed));
-            var scenario = RandomScenario(compiled, seed);
+            var scenario = RandomScenarios.Create(compiled, seed);
 
             var first = ScenarioEngine.Run(compiled, scenario);
             var second = ScenarioEngine.Run(compiled, scenario);
@@ -464,43 +464,5 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 Powertrains: [Powertrain.Bev, Powertrain.Phev]));
         }
         return new Scenario($"binding-{brand}-{seed}", [.. levers]);
-    }
-
-    /// <summary>A mix of levers with valid random values.</summary>
-    internal static Scenario RandomScenario(CompiledBaseline compiled, int seed)
-    {
-        var random = new Random(seed);
-        var dataset = compiled.Dataset;
-        string Any<T>(ImmutableArray<T> items, Func<T, string> id) => id(items[random.Next(items.Length)]);
-        double U(double lo, double hi) => lo + random.NextDouble() * (hi - lo);
-        var year = random.Next(2026, 2031);
-        var date = new DateOnly(year, random.Next(1, 13), 1);
-        var brand = Any(dataset.Brands, b => b.Id);
-        var market = Any(dataset.Markets, m => m.Id);
-        string SoldIn(string brandId, string marketId)
-        {
-            var markets = dataset.Brands.First(b => b.Id == brandId).Markets.OrEmpty();
-            return markets.Any(p => p.Market == marketId) || markets.IsEmpty ? marketId : markets[0].Market;
-        }
-        var levers = new List<Lever>();
-        for (var i = random.Next(1, 6); i > 0; i--)
-        {
-            levers.Add(random.Next(11) switch
-            {
-                0 => new TariffLever(dataset.Markets.First(m => m.Id == market).CustomsUnion ?? market, U(0, 1), date, Mode: random.Next(2) == 0 ? TariffMode.Add : TariffMode.Replace),
-                1 => new PriceLever(brand, U(-0.3, 0.3), year),
-                // Stores where the brand sells (the validator refuses a network lever where it never does).
-                2 => new StoresLever(brand, SoldIn(brand, market), year, Stores: U(0, 500)),
-                3 => new ChargersLever(market, year, Points: U(0, 500_000)),
-                4 => new DemandShockLever(year, U(-0.3, 0.3), [market]),
-                5 => new PreferenceLever(Powertrain.Other, U(-1, 1), year, U(-0.2, 0.2)),
-                6 => new CompetitorPriceLever(U(-0.2, 0.2), year),
-                7 => new ExportRestrictionLever(date, CostPerVehicleUsd: U(0, 3_000), CapUnits: random.Next(2) == 0 ? null : U(0, 50_000)),
-                8 => new BatteryCostLever(year, U(40, 200)),
-                9 => new PlantLever(Any(dataset.Brands.SelectMany(b => b.Plants).ToImmutableArray(), p => p.Id), CapacityScale: U(0.1, 1.5)),
-                _ => new MarketExitLever(brand, market, date),
-            });
-        }
-        return new Scenario($"random-{seed}", [.. levers]);
     }
 }
