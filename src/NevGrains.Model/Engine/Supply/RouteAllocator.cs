@@ -28,6 +28,9 @@ internal static class RouteAllocator
 
     private const double IntermediateTolerance = 1e-6;
 
+    /// <summary>Relative change of the dual's value below which doubles do not resolve it (about 500 ulps).</summary>
+    private const double ValuePrecision = 1e-13;
+
     /// <param name="startSmoothingUsd">Temperature of the first stage; a warm start from nearby shadow prices can begin low.</param>
     /// <param name="start">Shadow prices to start from (e.g. the equilibrium's rents); zero by default.</param>
     public static AllocationResult Solve(AllocationProblem problem, double startSmoothingUsd = 0, double[]? start = null)
@@ -150,7 +153,8 @@ internal static class RouteAllocator
         for (var iteration = 0; iteration < MaxIterationsPerStage; iteration++)
         {
             var value = ws.Evaluate(mu, tau, withHessian: true);
-            if (Residual(ws, mu, scale, free) <= tolerance)
+            var residual = Residual(ws, mu, scale, free);
+            if (residual <= tolerance)
             {
                 return (iteration, true);
             }
@@ -167,6 +171,14 @@ internal static class RouteAllocator
                 if (ascent <= 0)
                 {
                     continue;
+                }
+                if (ascent < ValuePrecision * Math.Abs(value))
+                {
+                    // Near the optimum at a low temperature the ascent is below what the dual's value resolves in doubles, so comparing
+                    // values is noise: accept the step if it brings the loads nearer their capacities instead. (The sweep, if it is
+                    // refused, evaluates afresh at the current prices.)
+                    accepted = ResidualAt(ws, trial, scale, tau) < residual;
+                    break;
                 }
                 if (ws.Value(trial, tau) >= value + 1e-4 * ascent)
                 {
@@ -185,6 +197,19 @@ internal static class RouteAllocator
         }
         ws.Evaluate(mu, tau, withHessian: false);
         return (MaxIterationsPerStage, Residual(ws, mu, scale, free) <= tolerance);
+    }
+
+    /// <summary>The KKT residual at trial prices (overwrites the workspace's shares and gradient).</summary>
+    private static double ResidualAt(Workspace ws, double[] trial, double[] scale, double tau)
+    {
+        ws.Evaluate(trial, tau, withHessian: false);
+        var residual = 0.0;
+        for (var t = 0; t < trial.Length; t++)
+        {
+            var g = ws.Gradient[t];
+            residual = Math.Max(residual, (trial[t] > 0 || g > 0 ? Math.Abs(g) : 0) / scale[t]);
+        }
+        return residual;
     }
 
     /// <summary>Largest relative KKT residual: a price above zero needs load = capacity, a zero price needs load ≤ capacity.</summary>
