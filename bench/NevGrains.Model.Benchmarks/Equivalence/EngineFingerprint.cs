@@ -105,10 +105,10 @@ public static class EngineFingerprint
                 differing++;
                 continue;
             }
+            var scenario = key[..key.IndexOf('\t', StringComparison.Ordinal)];
             for (var i = 0; i < values.Length; i++)
             {
                 var difference = Math.Abs(values[i] - other[i]) / Math.Max(1, Math.Max(Math.Abs(values[i]), Math.Abs(other[i])));
-                var scenario = key[..key.IndexOf('\t', StringComparison.Ordinal)];
                 perScenario[scenario] = Math.Max(perScenario.GetValueOrDefault(scenario), difference);
                 if (difference > worst)
                 {
@@ -134,7 +134,8 @@ public static class EngineFingerprint
         foreach (var line in File.ReadLines(path))
         {
             var cut = line.LastIndexOf('\t');
-            var values = line[(cut + 1)..] == "refused" ? [] : line[(cut + 1)..].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            var figures = line[(cut + 1)..];
+            var values = figures == "refused" ? [] : figures.Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             rows[line[..cut]] = values;
         }
         return rows;

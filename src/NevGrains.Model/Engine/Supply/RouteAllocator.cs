@@ -149,6 +149,7 @@ internal static class RouteAllocator
         var trial = new double[n];
         var step = new double[n];
         var free = new bool[n];
+        var trialFree = new bool[n];
         var bound = Bound(problem);
         for (var iteration = 0; iteration < MaxIterationsPerStage; iteration++)
         {
@@ -177,7 +178,8 @@ internal static class RouteAllocator
                     // Near the optimum at a low temperature the ascent is below what the dual's value resolves in doubles, so comparing
                     // values is noise: accept the step if it brings the loads nearer their capacities instead. (The sweep, if it is
                     // refused, evaluates afresh at the current prices.)
-                    accepted = ResidualAt(ws, trial, scale, tau) < residual;
+                    ws.Evaluate(trial, tau, withHessian: false);
+                    accepted = Residual(ws, trial, scale, trialFree) < residual;
                     break;
                 }
                 if (ws.Value(trial, tau) >= value + 1e-4 * ascent)
@@ -197,19 +199,6 @@ internal static class RouteAllocator
         }
         ws.Evaluate(mu, tau, withHessian: false);
         return (MaxIterationsPerStage, Residual(ws, mu, scale, free) <= tolerance);
-    }
-
-    /// <summary>The KKT residual at trial prices (overwrites the workspace's shares and gradient).</summary>
-    private static double ResidualAt(Workspace ws, double[] trial, double[] scale, double tau)
-    {
-        ws.Evaluate(trial, tau, withHessian: false);
-        var residual = 0.0;
-        for (var t = 0; t < trial.Length; t++)
-        {
-            var g = ws.Gradient[t];
-            residual = Math.Max(residual, (trial[t] > 0 || g > 0 ? Math.Abs(g) : 0) / scale[t]);
-        }
-        return residual;
     }
 
     /// <summary>Largest relative KKT residual: a price above zero needs load = capacity, a zero price needs load ≤ capacity.</summary>
