@@ -21,4 +21,13 @@ public sealed partial class BatchGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Batch}: completion not persisted yet; retrying")]
     private partial void LogFinishNotPersisted(Exception exception, string batch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Batch}: its caller's slot could not be given back yet; retrying")]
+    private partial void LogSlotNotReleased(Exception exception, string batch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Batch}: its resume reminder could not be removed; it removes itself when it fires")]
+    private partial void LogReminderNotRemoved(Exception exception, string batch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Batch}: the write of its record failed but storage holds it; starting it")]
+    private partial void LogSubmitWriteLanded(Exception exception, string batch);
 }

@@ -35,6 +35,8 @@ public sealed partial class BatchGrain(
     private int _failures;
     // While a final state is being written, the state storage holds: what status calls report until the write lands.
     private (BatchState State, DateTimeOffset? FinishedAt, DateTimeOffset UpdatedAt)? _stored;
+    // Final in storage, but the caller's slot in the registry is not given back yet (that call failed): the pump retries it.
+    private bool _releasing;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -75,10 +77,15 @@ public sealed partial class BatchGrain(
         {
             await Store(spec, compiled, caller, total);
         }
-        catch when (!state.RecordExists) // an ambiguous write that landed after all (found on reload) keeps its slot
+        catch (Exception) when (!state.RecordExists)
         {
             await Registry.Finished(Id);
             throw;
+        }
+        catch (Exception ex)
+        {
+            // The record's write seemed to fail but landed (found on reload): the batch exists, so it starts like any other.
+            LogSubmitWriteLanded(ex, Id);
         }
         await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         LogStarted(Id, spec.Kind, total, state.State.ChunkCount, state.State.DatasetVersion);
@@ -137,10 +144,9 @@ public sealed partial class BatchGrain(
         {
             await Transition(BatchState.Cancelled);
             _pending.Clear();
-            await Registry.Finished(Id);
-            Progressed(); // streams waiting on chunks that will never run end now
-            await StopReminder();
             LogCancelled(Id, state.State.Completed, state.State.Total);
+            await ReleaseSlot(); // streams waiting on chunks that will never run end once the slot is free
+
         }
         return Status();
     }
@@ -180,7 +186,7 @@ public sealed partial class BatchGrain(
             }
         }
         // Every result is out; the stream ends once the batch is final (and its slot free), which follows at once.
-        while (state.State.State == BatchState.Running || _stored is not null)
+        while (state.State.State == BatchState.Running || _stored is not null || _releasing)
         {
             await _progress.Task.WaitAsync(cancellationToken);
         }
@@ -196,8 +202,35 @@ public sealed partial class BatchGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // The reminder's work is done by activation (OnActivateAsync resumes the pump); a finished batch removes it.
-        return state.RecordExists && state.State.State != BatchState.Running ? StopReminder() : Task.CompletedTask;
+        // The reminder's work is done by activation (OnActivateAsync resumes the pump). A finished batch gives its slot back (again:
+        // a silo may have died before it did) and removes the reminder.
+        return state.RecordExists && state.State.State != BatchState.Running ? ReleaseSlot() : Task.CompletedTask;
+    }
+
+    /// <summary>Gives the caller's slot back once the batch is final in storage, then ends the streams; retried by the pump until it works.</summary>
+    private async Task ReleaseSlot()
+    {
+        _releasing = true;
+        try
+        {
+            await Registry.Finished(Id);
+        }
+        catch (Exception ex)
+        {
+            LogSlotNotReleased(ex, Id);
+            EnsurePump();
+            return;
+        }
+        _releasing = false;
+        Progressed(); // streams end only now, so a caller who read to the end may submit his next batch at once
+        try
+        {
+            await StopReminder();
+        }
+        catch (Exception ex)
+        {
+            LogReminderNotRemoved(ex, Id); // it fires again and removes itself then
+        }
     }
 
     private void StartPump()
@@ -210,6 +243,11 @@ public sealed partial class BatchGrain(
                 _pending.Enqueue(c);
             }
         }
+        EnsurePump();
+    }
+
+    private void EnsurePump()
+    {
         _pump ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.Zero,
@@ -225,23 +263,27 @@ public sealed partial class BatchGrain(
         {
             await Finish(); // the last chunk's attempt to finish failed to persist
         }
+        if (_releasing)
+        {
+            await ReleaseSlot();
+        }
         Fill();
-        if (_dirty)
+        if (_dirty && state.State.State == BatchState.Running)
         {
             _dirty = false;
             state.State.UpdatedAt = time.GetUtcNow();
             try
             {
-                await state.WriteStateAsync(cancellationToken);
+                await Write(cancellationToken);
                 await Registry.Progress(Id, state.State.Completed);
             }
             catch (Exception ex)
             {
-                _dirty = true; // progress is re-derived from chunk results after a restart, so a missed flush loses nothing
+                _dirty = true; // chunks keep their results, so a missed flush loses nothing: the next tick writes again
                 LogProgressNotPersisted(ex, Id);
             }
         }
-        if (state.State.State != BatchState.Running && _inFlight.Count == 0)
+        if (state.State.State != BatchState.Running && _inFlight.Count == 0 && !_releasing)
         {
             _pump?.Dispose();
             _pump = null;
@@ -323,13 +365,11 @@ public sealed partial class BatchGrain(
             return;
         }
         _dirty = false;
-        await Registry.Finished(Id);
-        Progressed(); // streams end only now, so a caller who read to the end may submit his next batch at once
-        await StopReminder();
         LogCompleted(Id, state.State.Total);
+        await ReleaseSlot();
     }
 
-    /// <summary>Moves the batch to a final state, in memory only once storage has it.</summary>
+    /// <summary>Moves the batch to a final state, in memory only once storage has it (or is found to have it after a failed write).</summary>
     private async Task Transition(BatchState to)
     {
         var s = state.State;
@@ -344,13 +384,47 @@ public sealed partial class BatchGrain(
         catch
         {
             (s.State, s.FinishedAt, s.UpdatedAt) = previous;
-            await StorageReload.TryReload(state);
-            throw;
+            await ReloadKeepingProgress();
+            if (state.State.State != to)
+            {
+                throw;
+            }
         }
         finally
         {
             _stored = null;
         }
+    }
+
+    /// <summary>Writes the batch's progress; after a failure storage's ETag is taken up and this activation's progress kept.</summary>
+    private async Task Write(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            await ReloadKeepingProgress();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a failed write: reads storage's copy (its ETag, so the next write is not refused as a conflict, and its final state if a
+    /// write that seemed to fail landed), but keeps this activation's progress. Progress only grows here, so it holds all that any
+    /// earlier write stored; taking storage's instead would forget chunks recorded since, and the batch would wait for them forever.
+    /// </summary>
+    private async Task ReloadKeepingProgress()
+    {
+        var mine = state.State;
+        await StorageReload.TryReload(state);
+        var stored = state.State;
+        if (!ReferenceEquals(stored, mine) && stored.State != BatchState.Running)
+        {
+            (mine.State, mine.FinishedAt, mine.UpdatedAt) = (stored.State, stored.FinishedAt, stored.UpdatedAt);
+        }
+        state.State = mine;
     }
 
     /// <summary>The status for a caller allowed to see it.</summary>

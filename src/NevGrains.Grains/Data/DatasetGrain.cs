@@ -53,7 +53,7 @@ public sealed partial class DatasetGrain(
         }
         var candidate = _current!.WithMarket(market);
         Validate(candidate);
-        var written = await grains.GetGrain<IMarketGrain>(market.Id).Write(market, expectedVersion, updatedBy);
+        var written = await WriteEntity(() => grains.GetGrain<IMarketGrain>(market.Id).Write(market, expectedVersion, updatedBy));
         await Publish(candidate, updatedBy, s => s.MarketVersions = s.MarketVersions.SetItem(market.Id, written.Version));
         return new EntityVersion($"market {market.Id}", written.Version, state.State.Version);
     }
@@ -73,7 +73,7 @@ public sealed partial class DatasetGrain(
         }
         var candidate = _current!.WithBrand(brand);
         Validate(candidate);
-        var written = await grains.GetGrain<IBrandGrain>(brand.Id).Write(brand, expectedVersion, updatedBy);
+        var written = await WriteEntity(() => grains.GetGrain<IBrandGrain>(brand.Id).Write(brand, expectedVersion, updatedBy));
         await Publish(candidate, updatedBy, s => s.BrandVersions = s.BrandVersions.SetItem(brand.Id, written.Version));
         return new EntityVersion($"brand {brand.Id}", written.Version, state.State.Version);
     }
@@ -83,7 +83,11 @@ public sealed partial class DatasetGrain(
         ArgumentNullException.ThrowIfNull(dataset);
         Validate(dataset);
         await Reconcile();
-        await Apply(dataset, updatedBy, isImport: true);
+        await WriteEntity(async () =>
+        {
+            await Apply(dataset, updatedBy, isImport: true);
+            return true;
+        });
         return Info();
     }
 
@@ -159,6 +163,23 @@ public sealed partial class DatasetGrain(
         _current = dataset;
         cache.Invalidate();
         LogPublished(state.State.Version, updatedBy);
+    }
+
+    /// <summary>
+    /// An entity's write; if it fails, the entity may hold the change after all (a write that landed but did not answer), so the next
+    /// change first reads the entities again rather than refuse every version the entity reports.
+    /// </summary>
+    private async Task<T> WriteEntity<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch
+        {
+            _drifted = true;
+            throw;
+        }
     }
 
     private static Dataset Frozen(Dataset dataset, string version) => dataset with { Manifest = dataset.Manifest with { DatasetVersion = version } };

@@ -29,6 +29,15 @@ public sealed class ErrorInterceptorTests
     }
 
     [Fact]
+    public async Task Results_storage_no_longer_holds_are_data_loss()
+    {
+        var error = await Fail(new Contracts.Batches.BatchResultsMissingException("batch 'b': chunk 2 holds 0 of its 5 results in storage"), DateTime.MaxValue);
+
+        Assert.Equal(StatusCode.DataLoss, error.StatusCode);
+        Assert.Contains("chunk 2", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unexpected_exception_is_internal_with_only_an_error_id()
     {
         var error = await Fail(new InvalidOperationException("secret detail at Foo.Bar()"), DateTime.MaxValue);

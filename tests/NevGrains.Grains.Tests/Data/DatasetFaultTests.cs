@@ -18,14 +18,14 @@ public sealed class DatasetFaultTests(ClusterFixture fixture) : IClassFixture<Cl
         var first = market.Market with { PublicChargers = market.Market.PublicChargers with { Value = 11_111 } };
 
         // The market row and the snapshot are written; the dataset record that points to them is not.
-        fixture.Store.FailingWrites = key => key.Contains("|dataset|", StringComparison.Ordinal);
+        fixture.Store.Inject("|dataset|", StorageFault.FailBeforeWrite, times: 1);
         try
         {
             await Assert.ThrowsAnyAsync<Exception>(() => Dataset.UpdateMarket(first, market.Version, "tester"));
         }
         finally
         {
-            fixture.Store.FailingWrites = null;
+            fixture.Store.ClearFaults();
         }
 
         var during = await Dataset.GetInfo();

@@ -21,10 +21,10 @@ public sealed class SharedMemoryGrainStorage(string name, Serializer serializer,
         return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = Key(stateName, grainId);
-        store.ThrowIfFailing(key);
+        var fault = await store.BeforeWrite(key);
         var etag = Guid.NewGuid().ToString("N");
         var data = serializer.SerializeToArray(grainState.State);
         lock (store.Rows)
@@ -36,9 +36,13 @@ public sealed class SharedMemoryGrainStorage(string name, Serializer serializer,
             }
             store.Rows[key] = new StoredRow(data, etag);
         }
+        if (fault == StorageFault.FailAfterWrite)
+        {
+            // Stored, but the caller hears of a failure (a timeout after the request reached storage): state is ambiguous to it.
+            throw new IOException($"storage did not confirm the write of {key} (test)");
+        }
         grainState.ETag = etag;
         grainState.RecordExists = true;
-        return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -54,22 +58,120 @@ public sealed class SharedMemoryGrainStorage(string name, Serializer serializer,
 
 public sealed record StoredRow(byte[] Data, string ETag);
 
-/// <summary>The rows of a <see cref="SharedMemoryGrainStorage"/>; one per test cluster, outliving its silos.</summary>
+/// <summary>What an injected fault does to a write.</summary>
+public enum StorageFault
+{
+    /// <summary>Nothing is stored and the write fails (storage unreachable).</summary>
+    FailBeforeWrite,
+    /// <summary>The row is stored but the write fails (the answer was lost): the writer cannot tell which happened.</summary>
+    FailAfterWrite,
+    /// <summary>The write waits until <see cref="SharedMemoryStore.ReleaseHangs"/> (a stalled storage), then goes through.</summary>
+    Hang,
+}
+
+/// <summary>The rows of a <see cref="SharedMemoryGrainStorage"/>; one per test cluster, outliving its silos, with injectable write faults.</summary>
 public sealed class SharedMemoryStore
 {
+    private readonly List<FaultRule> _rules = [];
+    private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _injected;
+    private int _hanging;
+
     public ConcurrentDictionary<string, StoredRow> Rows { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>When set, writes fail as if storage were unreachable.</summary>
+    /// <summary>When set, every write fails as if storage were unreachable.</summary>
     public volatile bool Failing;
 
-    /// <summary>When set, the writes whose row key (<c>provider|state|grain</c>) it accepts fail as if storage were unreachable.</summary>
-    public volatile Func<string, bool>? FailingWrites;
+    /// <summary>Faults injected so far.</summary>
+    public int Injected => Volatile.Read(ref _injected);
 
-    public void ThrowIfFailing(string key = "")
+    /// <summary>Writes waiting in a <see cref="StorageFault.Hang"/> now.</summary>
+    public int Hanging => Volatile.Read(ref _hanging);
+
+    /// <summary>
+    /// The next <paramref name="times"/> writes whose row key (<c>provider|state|grain</c>) contains <paramref name="keyPart"/>, after
+    /// <paramref name="skip"/> such writes go through, suffer <paramref name="fault"/>; every <paramref name="every"/>-th matching write
+    /// from then on, so faults interleave with writes that succeed.
+    /// </summary>
+    public void Inject(string keyPart, StorageFault fault, int times, int skip = 0, int every = 1)
     {
-        if (Failing || FailingWrites?.Invoke(key) == true)
+        lock (_rules)
+        {
+            _rules.Add(new FaultRule(keyPart, fault, times, skip, Math.Max(1, every)));
+        }
+    }
+
+    /// <summary>Faults not yet injected are dropped; hanging writes go on.</summary>
+    public void ClearFaults()
+    {
+        lock (_rules)
+        {
+            _rules.Clear();
+        }
+        ReleaseHangs();
+    }
+
+    public void ReleaseHangs()
+    {
+        var released = Interlocked.Exchange(ref _released, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        released.TrySetResult();
+    }
+
+    /// <summary>Applies the fault due for this write, if any: throws, waits, or tells the writer to fail once the row is stored.</summary>
+    internal async Task<StorageFault?> BeforeWrite(string key)
+    {
+        if (Failing)
         {
             throw new IOException("storage is unavailable (test)");
+        }
+        StorageFault? fault = null;
+        Task released;
+        lock (_rules)
+        {
+            released = _released.Task;
+            foreach (var rule in _rules)
+            {
+                if (rule.Remaining > 0 && key.Contains(rule.KeyPart, StringComparison.Ordinal) && rule.Due())
+                {
+                    rule.Remaining--;
+                    fault = rule.Fault;
+                    _injected++;
+                    break;
+                }
+            }
+        }
+        switch (fault)
+        {
+            case StorageFault.FailBeforeWrite:
+                throw new IOException($"storage is unavailable for {key} (test)");
+            case StorageFault.Hang:
+                Interlocked.Increment(ref _hanging);
+                try
+                {
+                    await released;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _hanging);
+                }
+                break;
+        }
+        return fault;
+    }
+
+    private sealed class FaultRule(string keyPart, StorageFault fault, int times, int skip, int every)
+    {
+        private int _seen;
+
+        public string KeyPart { get; } = keyPart;
+        public StorageFault Fault { get; } = fault;
+        public int Remaining { get; set; } = times;
+
+        /// <summary>Counts a matching write; true when this one is to fail.</summary>
+        public bool Due()
+        {
+            var n = _seen++;
+            return n >= skip && (n - skip) % every == 0;
         }
     }
 }
