@@ -49,6 +49,12 @@ public sealed class NevGrainsOptions
     /// <summary>A dataset folder to seed an empty cluster from; the shipped baseline when not set.</summary>
     public string? SeedFolder { get; set; }
 
+    /// <summary>
+    /// Longest wait for one storage read or write: past it the call fails with UNAVAILABLE ("storage did not answer within ...")
+    /// rather than at the caller's deadline. Below Orleans' 30 s response timeout, so callers see the storage error, not a timeout.
+    /// </summary>
+    public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a stopping silo waits for in-flight work before it leaves the cluster.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

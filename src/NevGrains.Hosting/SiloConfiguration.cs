@@ -117,8 +117,34 @@ public static partial class SiloConfiguration
                 });
                 break;
         }
+        return silo.BoundGrainStorage(options.StorageTimeout);
+    }
+
+    /// <summary>
+    /// Wraps the registered providers of <see cref="StorageNames"/> in <see cref="BoundedGrainStorage"/>, so no storage operation
+    /// holds a grain longer than <paramref name="timeout"/>. Call it after the providers are added.
+    /// </summary>
+    public static ISiloBuilder BoundGrainStorage(this ISiloBuilder silo, TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{NevGrainsOptions.Section}:StorageTimeout must be positive, not {timeout}");
+        }
+        foreach (var name in new[] { StorageNames.Data, StorageNames.Snapshots, StorageNames.Batches })
+        {
+            var registered = silo.Services.LastOrDefault(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name))
+                ?? throw new InvalidOperationException($"no grain storage '{name}' is registered to bound");
+            silo.Services.Remove(registered);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, key) =>
+                new BoundedGrainStorage(name, Create(registered, services, key), timeout, services.GetService<TimeProvider>() ?? TimeProvider.System));
+        }
         return silo;
     }
+
+    private static IGrainStorage Create(ServiceDescriptor registered, IServiceProvider services, object? key) =>
+        registered.KeyedImplementationFactory is { } factory ? (IGrainStorage)factory(services, key)
+        : registered.KeyedImplementationInstance is IGrainStorage instance ? instance
+        : (IGrainStorage)ActivatorUtilities.CreateInstance(services, registered.KeyedImplementationType!);
 
     /// <summary>The services the grains need, whatever the clustering and storage.</summary>
     public static ISiloBuilder AddNevGrainsServices(this ISiloBuilder silo, NevGrainsOptions? options = null, IConfiguration? configuration = null)

@@ -70,6 +70,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return new RpcException(new Status(StatusCode.PermissionDenied, denied.Message));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(context.Deadline < DateTime.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the call was cancelled"));
+            case StorageTimeoutException stalled:
+                LogUnavailable(exception, context.Method);
+                return new RpcException(new Status(StatusCode.Unavailable, stalled.Message));
             case TimeoutException when context.Deadline < DateTime.UtcNow:
                 return new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed before the cluster answered"));
             case TimeoutException:

@@ -29,6 +29,15 @@ public sealed class ErrorInterceptorTests
     }
 
     [Fact]
+    public async Task A_storage_stall_is_unavailable_and_says_storage_did_not_answer_even_before_the_callers_deadline()
+    {
+        var error = await Fail(new Contracts.StorageTimeoutException("storage did not answer within 10 s (write of market in data); retry later"), DateTime.UtcNow.AddMinutes(5));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.StartsWith("storage did not answer within 10 s", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Results_storage_no_longer_holds_are_data_loss()
     {
         var error = await Fail(new Contracts.Batches.BatchResultsMissingException("batch 'b': chunk 2 holds 0 of its 5 results in storage"), DateTime.MaxValue);

@@ -162,6 +162,46 @@ public sealed class StorageFaultTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.Equal(Enumerable.Range(0, 2 * ChunkSize).Select(i => (long)i), streamed.Select(r => r.Index)); // what exists before the gap
     }
 
+    [Fact]
+    public async Task A_stalled_storage_write_fails_the_update_with_storage_timeout_and_the_next_update_goes_through_once_storage_answers()
+    {
+        var dataset = fixture.Grains.GetGrain<IDatasetGrain>(IDatasetGrain.Key);
+        var market = await fixture.Grains.GetGrain<IMarketGrain>("th").Get();
+        fixture.Store.Inject("|market|", StorageFault.Hang, times: 1);
+        StorageTimeoutException stalled;
+        try
+        {
+            stalled = await Assert.ThrowsAsync<StorageTimeoutException>(() =>
+                dataset.UpdateMarket(market.Market with { PublicChargers = market.Market.PublicChargers with { Value = 12_345 } }, market.Version, "tester"));
+            Assert.Equal(1, fixture.Store.Hanging); // it was the stalled write that failed the call, and it is still pending
+        }
+        finally
+        {
+            fixture.Store.ClearFaults(); // storage answers again; the stalled write lands late
+        }
+        Assert.Contains($"did not answer within {ClusterFixture.StorageTimeout.TotalSeconds:0} s", stalled.Message, StringComparison.Ordinal);
+
+        // A client retries with the version the market reports: the late write may make the first retry a conflict, never more.
+        EntityVersion? written = null;
+        for (var attempt = 0; attempt < 3 && written is null; attempt++)
+        {
+            var now = await fixture.Grains.GetGrain<IMarketGrain>("th").Get();
+            try
+            {
+                written = await dataset.UpdateMarket(now.Market with { PublicChargers = now.Market.PublicChargers with { Value = 23_456 } }, now.Version, "tester");
+            }
+            catch (Exception ex) when (ex is VersionConflictException or Orleans.Storage.InconsistentStateException)
+            {
+            }
+        }
+
+        Assert.NotNull(written);
+        var current = await dataset.GetInfo();
+        Assert.Equal(written.DatasetVersion, current.Version);
+        Assert.Equal(23_456, (await Snapshot(current.Version)).Markets.Single(m => m.Id == "th").PublicChargers.Value);
+        Assert.Equal(23_456, (await fixture.Grains.GetGrain<IMarketGrain>("th").Get()).Market.PublicChargers.Value);
+    }
+
     /// <summary>Submits as a caller would: a failed submission is retried under the same batch id until it is accepted.</summary>
     private static async Task SubmitRetrying(IBatchGrain batch, BatchSpec spec, Caller caller)
     {

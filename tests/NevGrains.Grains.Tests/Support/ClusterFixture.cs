@@ -39,10 +39,14 @@ public class ClusterFixture : IAsyncLifetime
                 silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) =>
                     new SharedMemoryGrainStorage(name, sp.GetRequiredService<Serializer>(), StoreFor(storeId)));
             }
+            silo.BoundGrainStorage(StorageTimeout);
             silo.Services.AddSingleton(new DatasetSeed(seed));
         });
         Cluster = builder.Build();
     }
+
+    /// <summary>The silos' bound on one storage operation: what a stalled write (<see cref="StorageFault.Hang"/>) waits before failing.</summary>
+    public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(5);
 
     public InProcessTestCluster Cluster { get; }
 
