@@ -85,6 +85,82 @@ public sealed class ClusterScalingTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains("<html", await page.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task A_batch_outlives_storage_going_down_and_a_gateway_killed_mid_stream_and_every_stream_returns_each_result_once_and_ends()
+    {
+        await using var cluster = new LoopbackCluster(azurite.ConnectionString);
+        var siloA = await cluster.StartSilo("silo-a");
+        var siloB = await cluster.StartSilo("silo-b");
+        await cluster.StartGateway();
+        var id = "outage-" + Guid.NewGuid().ToString("N")[..8];
+        await cluster.Batches.SubmitBatchAsync(new SubmitBatchRequest { BatchId = id, Spec = Sweep(Points) }, cancellationToken: Ct);
+        await WaitForProgress(cluster, id, Points / 10);
+
+        // A client streams the results as they come, and resumes after the index it last got whenever the stream breaks.
+        var received = new List<long>();
+        var streamBroke = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var client = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    var from = received.Count == 0 ? 0 : received[^1] + 1;
+                    using var stream = cluster.Batches.StreamBatchResults(new StreamBatchResultsRequest { BatchId = id, FromIndex = from }, cancellationToken: reading.Token);
+                    while (await stream.ResponseStream.MoveNext(reading.Token))
+                    {
+                        received.Add(stream.ResponseStream.Current.Result.Index);
+                    }
+                    return;
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException // the channel to the dead gateway, replaced
+                    || (ex is Grpc.Core.RpcException rpc && rpc.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.Internal
+                        or Grpc.Core.StatusCode.Unknown or Grpc.Core.StatusCode.DeadlineExceeded or Grpc.Core.StatusCode.Cancelled
+                        && !reading.IsCancellationRequested))
+                {
+                    streamBroke.TrySetResult();
+                    await Task.Delay(200, reading.Token); // a client's back-off before it reconnects
+                }
+            }
+        }, reading.Token);
+
+        // The gateway dies under the open stream (SIGKILL) and a new one starts; the client reconnects and resumes.
+        await WaitForProgress(cluster, id, Points / 5);
+        await cluster.RestartGateway();
+        await streamBroke.Task.WaitAsync(BatchTimeout, Ct);
+
+        // Then storage goes down mid-batch until a silo has seen a chunk's write fail, and comes back with its data.
+        var beforeOutage = await Status(cluster, id);
+        Assert.True(beforeOutage.State == BatchState.Running, $"the batch finished before the storage outage ({beforeOutage.Completed}/{Points}); make it larger");
+        var chunkFailed = Task.WhenAny(siloA.Logged("failed; retrying"), siloB.Logged("failed; retrying"));
+        azurite.Stop();
+        try
+        {
+            await chunkFailed.WaitAsync(BatchTimeout, Ct);
+        }
+        finally
+        {
+            await azurite.Restart();
+        }
+        var done = await WaitForEnd(cluster, id);
+        await client.WaitAsync(BatchTimeout, Ct);
+
+        Assert.Equal(BatchState.Completed, done.State);
+        Assert.Equal(Enumerable.Range(0, Points).Select(i => (long)i), received);
+        await AssertEveryResultOnce(cluster, id);
+        foreach (var from in new[] { 1L, Random.Shared.NextInt64(2, Points - 1), Points - 1L })
+        {
+            var tail = new List<long>();
+            using var stream = cluster.Batches.StreamBatchResults(new StreamBatchResultsRequest { BatchId = id, FromIndex = from }, cancellationToken: Ct);
+            while (await stream.ResponseStream.MoveNext(Ct))
+            {
+                tail.Add(stream.ResponseStream.Current.Result.Index);
+            }
+            Assert.Equal(Enumerable.Range((int)from, Points - (int)from).Select(i => (long)i), tail);
+        }
+    }
+
     /// <summary>A sweep of the EU duty on BYD: one scenario per point, no inputs to upload.</summary>
     private static BatchSpec Sweep(int points)
     {

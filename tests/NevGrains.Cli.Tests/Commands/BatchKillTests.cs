@@ -16,15 +16,17 @@ public sealed class BatchKillTests(ServiceFixture service) : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    [Fact]
-    public async Task A_batch_killed_three_times_mid_write_resumes_to_a_file_with_every_index_exactly_once()
+    [Theory]
+    [InlineData(".csv")]
+    [InlineData(".jsonl")]
+    public async Task A_batch_killed_five_times_mid_write_resumes_to_a_file_with_every_index_exactly_once(string extension)
     {
         var input = folder.File("kill.jsonl", string.Join('\n', Enumerable.Range(0, Items).Select(i => ScenarioText.EuDuty(0.002 * i, $"k-{i}"))));
-        var results = folder.PathOf("kill.csv");
+        var results = folder.PathOf("kill-results" + extension);
         string[] args = ["batch", input, "--metric", "units:byd:eu:2028", "--out", results, "--chunk-size", "5", "--server", service.Server];
 
         // Killed once the file holds at least this many records (random points within the run, different each time).
-        foreach (var atLeast in new[] { 1, 40 + Random.Shared.Next(30), 100 + Random.Shared.Next(30) })
+        foreach (var atLeast in new[] { 1, 20 + Random.Shared.Next(20), 50 + Random.Shared.Next(20), 80 + Random.Shared.Next(20), 110 + Random.Shared.Next(20) })
         {
             using var nev = Start(args);
             await Poll.Until(() => Task.FromResult(nev.HasExited || Records(results) >= atLeast), TimeSpan.FromMinutes(3),
@@ -35,8 +37,25 @@ public sealed class BatchKillTests(ServiceFixture service) : IDisposable
         var (code, _, error) = await service.Nev(args[..^2]);
 
         Assert.True(code == ExitCodes.Ok, error);
-        var indices = File.ReadAllLines(results).Skip(1).Select(l => long.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(Enumerable.Range(0, Items).Select(i => (long)i), indices);
+        Assert.Equal(Enumerable.Range(0, Items).Select(i => (long)i), Indices(results));
+    }
+
+    /// <summary>The index of every record, in file order: CSV's first column after the header, or each JSON line's <c>index</c>.</summary>
+    private static List<long> Indices(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        if (path.EndsWith(".csv", StringComparison.Ordinal))
+        {
+            return [.. lines.Skip(1).Select(l => long.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture))];
+        }
+        return [.. lines.Select(l =>
+        {
+            using var record = System.Text.Json.JsonDocument.Parse(l);
+            // Protobuf JSON writes an int64 as a string and leaves out the default 0.
+            return record.RootElement.TryGetProperty("index", out var index)
+                ? long.Parse(index.ValueKind == System.Text.Json.JsonValueKind.String ? index.GetString()! : index.GetRawText(), System.Globalization.CultureInfo.InvariantCulture)
+                : 0L;
+        })];
     }
 
     private static Process Start(string[] args)
@@ -56,7 +75,7 @@ public sealed class BatchKillTests(ServiceFixture service) : IDisposable
         return process;
     }
 
-    /// <summary>Complete records in the file (lines ended by a newline, after the header).</summary>
+    /// <summary>Complete records in the file (lines ended by a newline, after a CSV file's header).</summary>
     private static int Records(string path)
     {
         try
@@ -64,7 +83,8 @@ public sealed class BatchKillTests(ServiceFixture service) : IDisposable
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
             var text = reader.ReadToEnd();
-            return Math.Max(0, text.Count(c => c == '\n') - 1);
+            var header = path.EndsWith(".csv", StringComparison.Ordinal) ? 1 : 0;
+            return Math.Max(0, text.Count(c => c == '\n') - header);
         }
         catch (FileNotFoundException)
         {

@@ -14,6 +14,7 @@ public sealed class HostProcess : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _watches = [];
     private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
@@ -97,6 +98,17 @@ public sealed class HostProcess : IDisposable
         }
     }
 
+    /// <summary>Completes when the process writes a line containing <paramref name="text"/> from now on (the captured output is capped; this is not).</summary>
+    public Task Logged(string text)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_watches)
+        {
+            _watches.Add((text, seen));
+        }
+        return seen.Task;
+    }
+
     public string Output()
     {
         lock (_output)
@@ -115,6 +127,16 @@ public sealed class HostProcess : IDisposable
         if (listening.Success)
         {
             _listening.TrySetResult(int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        lock (_watches)
+        {
+            foreach (var (text, seen) in _watches)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    seen.TrySetResult();
+                }
+            }
         }
         lock (_output)
         {

@@ -16,7 +16,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
     private readonly string _clusterId = "t" + Guid.NewGuid().ToString("N")[..12];
     private readonly List<HostProcess> _processes = [];
     private int _gatewayPort;
-    private GrpcChannel? _channel;
+    private volatile GrpcChannel? _channel;
 
     public LoopbackCluster(string azureStorageConnectionString) => _connectionString = azureStorageConnectionString;
 
@@ -29,7 +29,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
 
     public BatchService.BatchServiceClient Batches => new(Channel);
 
-    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress($"http://127.0.0.1:{_gatewayPort}");
+    private GrpcChannel Channel => _channel ?? throw new InvalidOperationException("start the gateway first");
 
     /// <summary>Starts a silo and waits until its readiness endpoint says it is an active member.</summary>
     public async Task<HostProcess> StartSilo(string name, IReadOnlyDictionary<string, string>? settings = null)
@@ -78,6 +78,10 @@ public sealed class LoopbackCluster : IAsyncDisposable
         });
         _processes.Add(gateway);
         _gatewayPort = await gateway.ListeningPort(TimeSpan.FromMinutes(2));
+        // A channel to the new port, replacing any to an old gateway (a client task may ask for one while the gateway restarts).
+        var previous = _channel;
+        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_gatewayPort}");
+        previous?.Dispose();
         var health = new Health.HealthClient(Channel);
         await Until(async () =>
         {
@@ -94,6 +98,16 @@ public sealed class LoopbackCluster : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromMinutes(2), "the gateway did not report SERVING");
+    }
+
+    /// <summary>Kills the gateway (SIGKILL: open calls and streams break) and starts a new one; clients get a channel to it.</summary>
+    public async Task RestartGateway()
+    {
+        var old = _processes.Single(p => p.Name == "gateway");
+        old.Kill();
+        _processes.Remove(old);
+        old.Dispose();
+        await StartGateway();
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="what"/> and the processes' logs.</summary>
