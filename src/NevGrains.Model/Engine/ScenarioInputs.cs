@@ -15,6 +15,12 @@ internal sealed class ScenarioInputs
     public required ModelParameters Parameters { get; init; }
     public required int Horizon { get; init; }
     public required TariffBook Tariffs { get; init; }
+    /// <summary>
+    /// The dataset's trade rules without the scenario's tariff levers, for the scenario's plants: the regime an offer new to a market
+    /// is priced against (docs/model.md, section 4.2), so a tariff lever passes through from the offer's first year. The same book as
+    /// <see cref="Tariffs"/> when the scenario has no tariff lever.
+    /// </summary>
+    public required TariffBook ReferenceTariffs { get; init; }
     public required PlantInfo[] Plants { get; init; }
     public required MarketInputs[] Markets { get; init; }
     public required double[] PackPrice { get; init; }
@@ -35,6 +41,9 @@ internal sealed class ScenarioInputs
                                               && origin == ModelParameters.Default[ParameterId.OriginLocalContent]
             ? baseTariffs
             : new TariffBook(compiled, levers, plants, origin, compiled.BaseTariffs);
+        var referenceTariffs = levers.Any(TariffBook.IsTariffLever)
+            ? new TariffBook(compiled, levers.Where(l => !TariffBook.IsTariffLever(l)), plants, origin, compiled.BaseTariffs)
+            : tariffs;
 
         var pack = new double[years];
         pack[0] = parameters[ParameterId.PackPrice2025];
@@ -57,6 +66,7 @@ internal sealed class ScenarioInputs
             Parameters = parameters,
             Horizon = horizon,
             Tariffs = tariffs,
+            ReferenceTariffs = referenceTariffs,
             Plants = plants,
             Markets = markets,
             PackPrice = pack,

@@ -80,6 +80,31 @@ internal static class RouteCosts
         }
     }
 
+    /// <summary>
+    /// Route <paramref name="r"/>'s landed cost this year under <see cref="ScenarioInputs.ReferenceTariffs"/>, the trade rules without
+    /// the scenario's tariff levers. Routes under a tariff quota keep the scenario's cost: the two books number their quotas apart,
+    /// and the scenario's fills say nothing about the other book's.
+    /// </summary>
+    public static double LandedWithoutTariffLevers(RunState run, RouteCell cell, int r, int y)
+    {
+        var book = run.Inputs.ReferenceTariffs;
+        if (ReferenceEquals(book, run.Inputs.Tariffs) || cell.Plans[r].HasQuota || cell.KitPlans[r].HasQuota)
+        {
+            return cell.Landed[r];
+        }
+        var brand = run.Compiled.Brands[cell.Brand];
+        var plant = cell.Plants[r];
+        var kitPlan = book.KitPlan(brand, plant, cell.Powertrain, y);
+        var plan = book.Plan(brand, plant, run.Compiled.Markets[cell.Market], cell.Powertrain, y);
+        if (kitPlan.HasQuota || plan.HasQuota)
+        {
+            return cell.Landed[r];
+        }
+        var kitDuty = cell.KitCustomsValue[r] > 0 ? kitPlan.Evaluate(cell.KitCustomsValue[r], []).Duty : 0;
+        var (duty, _) = plan.Evaluate(cell.CustomsValue[r] - cell.KitDuty[r] + kitDuty, []);
+        return cell.UnitCost[r] + cell.Freight[r] + (kitDuty + duty) + cell.Extra[r] + cell.CostCredit;
+    }
+
     private static double Freight(RunState run, int from, int to)
     {
         var cost = run.Compiled.Freight[from, to];

@@ -1,4 +1,5 @@
 using NevGrains.Model.Data;
+using NevGrains.Model.Engine.Costs;
 using NevGrains.Model.Engine.Supply;
 
 namespace NevGrains.Model.Engine.Pricing;
@@ -35,7 +36,7 @@ internal static class PriceRule
                     var home = inputs.HomePriceUsd[y, s, k];
                     if (cell.ReferenceHomeUsd <= 0)
                     {
-                        Introduce(market, cell, s, k, home);
+                        Introduce(run, market, cell, s, k, home, y);
                     }
                     var reference = market.BasePrice[s, k] * home / cell.ReferenceHomeUsd;
                     market.ReferencePrice[s, k] = reference;
@@ -65,22 +66,34 @@ internal static class PriceRule
         }
     }
 
-    /// <summary>An offer new to a market: priced as the market prices this brand's cars, with its first year's opportunity cost as reference.</summary>
-    private static void Introduce(MarketState market, RouteCell cell, int s, int k, double home)
+    /// <summary>
+    /// An offer new to a market: priced as the market prices this brand's cars, with its first year's cheapest landed cost as reference,
+    /// taken under the dataset's trade rules without the scenario's tariff levers. The introduction price is what the brand would ask
+    /// under the rules in force; a scenario's duty then passes through at θ from the first year, as it does for an offer already on
+    /// sale. (Taken with the lever, the reference absorbed the duty: the price ignored it, and fell below the lever-free one as the
+    /// duty on a cheapening car fell: a higher tariff sold more cars.)
+    /// </summary>
+    private static void Introduce(RunState run, MarketState market, RouteCell cell, int s, int k, double home, int y)
     {
         var baseHome = market.In.HomePriceUsd[0, s, k];
         var reference = baseHome > 0 && market.BasePrice[s, k] > 0 ? market.BasePrice[s, k] * home / baseHome : home * market.Info.PriceIndex;
         cell.ReferenceHomeUsd = home;
         market.BasePrice[s, k] = reference;
         var cheapest = -1;
+        var cheapestLanded = double.PositiveInfinity;
         for (var r = 0; r < cell.Plants.Length; r++)
         {
-            if (cell.Available[r] && (cheapest < 0 || cell.Landed[r] < cell.Landed[cheapest]))
+            if (!cell.Available[r])
             {
-                cheapest = r;
+                continue;
+            }
+            var landed = RouteCosts.LandedWithoutTariffLevers(run, cell, r, y);
+            if (cheapest < 0 || landed < cheapestLanded)
+            {
+                (cheapest, cheapestLanded) = (r, landed);
             }
         }
-        cell.ReferenceLanded = cell.Landed[cheapest];
+        cell.ReferenceLanded = cheapestLanded;
         cell.ReferenceCostIndex = cell.Plants[cheapest].UnitCostIndex;
     }
 
