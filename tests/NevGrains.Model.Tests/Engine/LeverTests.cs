@@ -145,6 +145,21 @@ public sealed class LeverTests
     }
 
     [Fact]
+    public void A_duty_on_an_offer_new_to_a_market_raises_its_price_and_cuts_its_sales_from_its_first_year()
+    {
+        // XPeng is not on sale in Egypt in 2025: its Egyptian offer enters in the projection, under the duty from its first year.
+        Assert.Equal(0, Base.Cell("xpeng", "eg", 2025)?.Units ?? 0);
+        var duty = Run(new TariffLever("eg", 0.19, new DateOnly(2026, 2, 1), Brands: ["xpeng"], Origins: ["*"]));
+
+        foreach (var year in Enumerable.Range(2026, 5))
+        {
+            Assert.True(Base.Cell("xpeng", "eg", year)!.Units > 0, $"on sale {year}");
+            Assert.True(duty.Cell("xpeng", "eg", year)!.Units < Base.Cell("xpeng", "eg", year)!.Units, $"units {year}");
+            Assert.True(duty.Cell("xpeng", "eg", year)!.AveragePriceUsd > Base.Cell("xpeng", "eg", year)!.AveragePriceUsd, $"price {year}");
+        }
+    }
+
+    [Fact]
     public void A_cheaper_model_for_south_east_asia_sells_more_there()
     {
         var cheaper = Run(new OfferLever("byd", Powertrain.Bev, 2026, ["th", "id"], HomePriceCny: 90_000));
