@@ -136,7 +136,7 @@ public static partial class SiloConfiguration
                 ?? throw new InvalidOperationException($"no grain storage '{name}' is registered to bound");
             silo.Services.Remove(registered);
             silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, key) =>
-                new BoundedGrainStorage(name, Create(registered, services, key), timeout, services.GetService<TimeProvider>() ?? TimeProvider.System));
+                new BoundedGrainStorage(Create(registered, services, key), timeout, services.GetService<TimeProvider>() ?? TimeProvider.System));
         }
         return silo;
     }

@@ -89,8 +89,27 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Freezes Azurite (SIGSTOP): connections are still accepted but nothing answers, as a stalled storage account. <see cref="Resume"/> thaws it.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException("Azurite is not running");
+        }
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {process.Id}") { UseShellExecute = false });
+        kill?.WaitForExit(5_000);
+    }
+
     public ValueTask DisposeAsync()
     {
+        if (_process is { HasExited: false })
+        {
+            Resume(); // a frozen process would not take SIGTERM
+        }
         Stop();
         _process?.Dispose();
         try

@@ -30,4 +30,7 @@ public sealed partial class BatchGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Batch}: the write of its record failed but storage holds it; starting it")]
     private partial void LogSubmitWriteLanded(Exception exception, string batch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Batch}: its resume reminder could not be registered yet; retrying")]
+    private partial void LogReminderNotRegistered(Exception exception, string batch);
 }

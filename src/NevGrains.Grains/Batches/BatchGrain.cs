@@ -37,6 +37,8 @@ public sealed partial class BatchGrain(
     private (BatchState State, DateTimeOffset? FinishedAt, DateTimeOffset UpdatedAt)? _stored;
     // Final in storage, but the caller's slot in the registry is not given back yet (that call failed): the pump retries it.
     private bool _releasing;
+    // The resume reminder could not be registered (reminder storage down): the pump tries again.
+    private bool _reminderMissing;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -87,9 +89,9 @@ public sealed partial class BatchGrain(
             // The record's write seemed to fail but landed (found on reload): the batch exists, so it starts like any other.
             LogSubmitWriteLanded(ex, Id);
         }
-        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         LogStarted(Id, spec.Kind, total, state.State.ChunkCount, state.State.DatasetVersion);
-        StartPump();
+        StartPump(); // before the reminder: the batch is stored, so it must run whether or not the reminder can be registered now
+        await RegisterReminder();
         return Status();
     }
 
@@ -267,6 +269,10 @@ public sealed partial class BatchGrain(
         {
             await ReleaseSlot();
         }
+        if (_reminderMissing && state.State.State == BatchState.Running)
+        {
+            await RegisterReminder();
+        }
         Fill();
         if (_dirty && state.State.State == BatchState.Running)
         {
@@ -350,8 +356,9 @@ public sealed partial class BatchGrain(
         }
     }
 
+    // Not while a final state's write is under way (its failure path awaits a reload, and the pump's tick may run meanwhile).
     private bool AllChunksDone() =>
-        state.State.State == BatchState.Running && state.State.Completed >= state.State.Total && _pending.Count == 0 && _inFlight.Count == 0;
+        _stored is null && state.State.State == BatchState.Running && state.State.Completed >= state.State.Total && _pending.Count == 0 && _inFlight.Count == 0;
 
     private async Task Finish()
     {
@@ -384,8 +391,8 @@ public sealed partial class BatchGrain(
         catch
         {
             (s.State, s.FinishedAt, s.UpdatedAt) = previous;
-            await ReloadKeepingProgress();
-            if (state.State.State != to)
+            // Succeeded after all only if storage holds this final state (another found there is taken up, and its slot given back).
+            if (await ReloadKeepingProgress() != to)
             {
                 throw;
             }
@@ -415,16 +422,22 @@ public sealed partial class BatchGrain(
     /// write that seemed to fail landed), but keeps this activation's progress. Progress only grows here, so it holds all that any
     /// earlier write stored; taking storage's instead would forget chunks recorded since, and the batch would wait for them forever.
     /// </summary>
-    private async Task ReloadKeepingProgress()
+    /// <returns>The final state storage was found to hold, if any (then taken up: nothing more runs and the slot is given back).</returns>
+    private async Task<BatchState?> ReloadKeepingProgress()
     {
         var mine = state.State;
         await StorageReload.TryReload(state);
         var stored = state.State;
-        if (!ReferenceEquals(stored, mine) && stored.State != BatchState.Running)
-        {
-            (mine.State, mine.FinishedAt, mine.UpdatedAt) = (stored.State, stored.FinishedAt, stored.UpdatedAt);
-        }
         state.State = mine;
+        if (ReferenceEquals(stored, mine) || stored.State == BatchState.Running)
+        {
+            return null;
+        }
+        (mine.State, mine.FinishedAt, mine.UpdatedAt) = (stored.State, stored.FinishedAt, stored.UpdatedAt);
+        _pending.Clear();
+        _releasing = true;
+        EnsurePump();
+        return stored.State;
     }
 
     /// <summary>The status for a caller allowed to see it.</summary>
@@ -439,6 +452,20 @@ public sealed partial class BatchGrain(
             throw new AccessDeniedException($"batch '{Id}' belongs to another caller");
         }
         return Status();
+    }
+
+    private async Task RegisterReminder()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _reminderMissing = false;
+        }
+        catch (Exception ex)
+        {
+            _reminderMissing = true;
+            LogReminderNotRegistered(ex, Id);
+        }
     }
 
     private async Task StopReminder()

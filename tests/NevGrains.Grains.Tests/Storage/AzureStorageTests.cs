@@ -117,6 +117,44 @@ public sealed class AzureStorageTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal(market.Version + 1, written.Version);
     }
 
+    [Fact]
+    public async Task With_storage_stalled_an_update_fails_with_a_storage_timeout_and_goes_through_once_storage_answers()
+    {
+        await using var cluster = await Start(NewService());
+        var dataset = cluster.Client.GetGrain<IDatasetGrain>(IDatasetGrain.Key);
+        var market = await cluster.Client.GetGrain<IMarketGrain>("th").Get();
+
+        azurite.Pause();
+        StorageTimeoutException stalled;
+        try
+        {
+            stalled = await Assert.ThrowsAsync<StorageTimeoutException>(() =>
+                dataset.UpdateMarket(market.Market with { VatRate = market.Market.VatRate with { Value = 0.11 } }, market.Version, "tester"));
+        }
+        finally
+        {
+            azurite.Resume();
+        }
+        Assert.Contains($"did not answer within {new NevGrainsOptions().StorageTimeout.TotalSeconds:0} s", stalled.Message, StringComparison.Ordinal);
+
+        // As a client would: read the version the market reports and retry; the stalled write may have landed, so one conflict at most.
+        EntityVersion? written = null;
+        for (var attempt = 0; attempt < 2 && written is null; attempt++)
+        {
+            var now = await cluster.Client.GetGrain<IMarketGrain>("th").Get();
+            try
+            {
+                written = await dataset.UpdateMarket(now.Market with { VatRate = now.Market.VatRate with { Value = 0.12 } }, now.Version, "tester");
+            }
+            catch (Exception ex) when (ex is VersionConflictException or Orleans.Storage.InconsistentStateException)
+            {
+            }
+        }
+        Assert.NotNull(written);
+        Assert.Equal(0.12, (await cluster.Client.GetGrain<IMarketGrain>("th").Get()).Market.VatRate.Value);
+        Assert.Equal(written.DatasetVersion, (await dataset.GetInfo()).Version);
+    }
+
     private static string NewService() => "s" + Guid.NewGuid().ToString("N")[..12];
 
     private async Task<InProcessTestCluster> Start(string service)

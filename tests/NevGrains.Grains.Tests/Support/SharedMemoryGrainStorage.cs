@@ -24,7 +24,7 @@ public sealed class SharedMemoryGrainStorage(string name, Serializer serializer,
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = Key(stateName, grainId);
-        var fault = await store.BeforeWrite(key);
+        var fault = await store.BeforeWrite(key, grainState.State);
         var etag = Guid.NewGuid().ToString("N");
         var data = serializer.SerializeToArray(grainState.State);
         lock (store.Rows)
@@ -93,11 +93,15 @@ public sealed class SharedMemoryStore
     /// <paramref name="skip"/> such writes go through, suffer <paramref name="fault"/>; every <paramref name="every"/>-th matching write
     /// from then on, so faults interleave with writes that succeed.
     /// </summary>
-    public void Inject(string keyPart, StorageFault fault, int times, int skip = 0, int every = 1)
+    public void Inject(string keyPart, StorageFault fault, int times, int skip = 0, int every = 1) =>
+        Inject((key, _) => key.Contains(keyPart, StringComparison.Ordinal), fault, times, skip, every);
+
+    /// <summary>As above, for the writes <paramref name="matches"/> accepts by row key and the state being written.</summary>
+    public void Inject(Func<string, object?, bool> matches, StorageFault fault, int times, int skip = 0, int every = 1)
     {
         lock (_rules)
         {
-            _rules.Add(new FaultRule(keyPart, fault, times, skip, Math.Max(1, every)));
+            _rules.Add(new FaultRule(matches, fault, times, skip, Math.Max(1, every)));
         }
     }
 
@@ -118,7 +122,7 @@ public sealed class SharedMemoryStore
     }
 
     /// <summary>Applies the fault due for this write, if any: throws, waits, or tells the writer to fail once the row is stored.</summary>
-    internal async Task<StorageFault?> BeforeWrite(string key)
+    internal async Task<StorageFault?> BeforeWrite(string key, object? written)
     {
         if (Failing)
         {
@@ -131,7 +135,7 @@ public sealed class SharedMemoryStore
             released = _released.Task;
             foreach (var rule in _rules)
             {
-                if (rule.Remaining > 0 && key.Contains(rule.KeyPart, StringComparison.Ordinal) && rule.Due())
+                if (rule.Remaining > 0 && rule.Matches(key, written) && rule.Due())
                 {
                     rule.Remaining--;
                     fault = rule.Fault;
@@ -159,11 +163,11 @@ public sealed class SharedMemoryStore
         return fault;
     }
 
-    private sealed class FaultRule(string keyPart, StorageFault fault, int times, int skip, int every)
+    private sealed class FaultRule(Func<string, object?, bool> matches, StorageFault fault, int times, int skip, int every)
     {
         private int _seen;
 
-        public string KeyPart { get; } = keyPart;
+        public Func<string, object?, bool> Matches { get; } = matches;
         public StorageFault Fault { get; } = fault;
         public int Remaining { get; set; } = times;
 
