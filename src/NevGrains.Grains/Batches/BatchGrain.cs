@@ -148,7 +148,6 @@ public sealed partial class BatchGrain(
             _pending.Clear();
             LogCancelled(Id, state.State.Completed, state.State.Total);
             await ReleaseSlot(); // streams waiting on chunks that will never run end once the slot is free
-
         }
         return Status();
     }
