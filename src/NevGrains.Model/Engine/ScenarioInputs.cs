@@ -37,13 +37,14 @@ internal sealed class ScenarioInputs
 
         var plants = BuildPlants(compiled, levers, years);
         var origin = parameters[ParameterId.OriginLocalContent];
-        var tariffs = baseTariffs is not null && !levers.Any(l => TariffBook.IsTariffLever(l) || l is NewPlantLever or PlantLever { LocalContent.IsDefaultOrEmpty: false })
-                                              && origin == ModelParameters.Default[ParameterId.OriginLocalContent]
+        // The baseline's book serves whenever neither tariff levers nor the plants' origins differ from it.
+        var samePlants = !levers.Any(l => l is NewPlantLever or PlantLever { LocalContent.IsDefaultOrEmpty: false })
+                         && origin == ModelParameters.Default[ParameterId.OriginLocalContent];
+        TariffBook Book(IReadOnlyCollection<Lever> bookLevers) => baseTariffs is not null && samePlants && !bookLevers.Any(TariffBook.IsTariffLever)
             ? baseTariffs
-            : new TariffBook(compiled, levers, plants, origin, compiled.BaseTariffs);
-        var referenceTariffs = levers.Any(TariffBook.IsTariffLever)
-            ? new TariffBook(compiled, levers.Where(l => !TariffBook.IsTariffLever(l)), plants, origin, compiled.BaseTariffs)
-            : tariffs;
+            : new TariffBook(compiled, bookLevers, plants, origin, compiled.BaseTariffs);
+        var tariffs = Book(levers);
+        var referenceTariffs = levers.Any(TariffBook.IsTariffLever) ? Book([.. levers.Where(l => !TariffBook.IsTariffLever(l))]) : tariffs;
 
         var pack = new double[years];
         pack[0] = parameters[ParameterId.PackPrice2025];

@@ -198,18 +198,7 @@ public sealed class StorageFaultTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.Contains($"did not answer within {ClusterFixture.StorageTimeout.TotalSeconds:0} s", stalled.Message, StringComparison.Ordinal);
 
         // A client retries with the version the market reports: the late write may make the first retry a conflict, never more.
-        EntityVersion? written = null;
-        for (var attempt = 0; attempt < 2 && written is null; attempt++)
-        {
-            var now = await fixture.Grains.GetGrain<IMarketGrain>("th").Get();
-            try
-            {
-                written = await dataset.UpdateMarket(now.Market with { PublicChargers = now.Market.PublicChargers with { Value = 23_456 } }, now.Version, "tester");
-            }
-            catch (Exception ex) when (ex is VersionConflictException or Orleans.Storage.InconsistentStateException)
-            {
-            }
-        }
+        var written = await MarketUpdates.AfterAStall(fixture.Grains, "th", m => m with { PublicChargers = m.PublicChargers with { Value = 23_456 } });
 
         Assert.NotNull(written);
         var current = await dataset.GetInfo();

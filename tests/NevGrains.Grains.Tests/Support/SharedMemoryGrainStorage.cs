@@ -79,9 +79,6 @@ public sealed class SharedMemoryStore
 
     public ConcurrentDictionary<string, StoredRow> Rows { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>When set, every write fails as if storage were unreachable.</summary>
-    public volatile bool Failing;
-
     /// <summary>Faults injected so far.</summary>
     public int Injected => Volatile.Read(ref _injected);
 
@@ -124,10 +121,6 @@ public sealed class SharedMemoryStore
     /// <summary>Applies the fault due for this write, if any: throws, waits, or tells the writer to fail once the row is stored.</summary>
     internal async Task<StorageFault?> BeforeWrite(string key, object? written)
     {
-        if (Failing)
-        {
-            throw new IOException("storage is unavailable (test)");
-        }
         StorageFault? fault = null;
         Task released;
         lock (_rules)

@@ -69,8 +69,7 @@ internal static class RouteCosts
             }
             for (var r = 0; r < cell.Plants.Length; r++)
             {
-                var kitDuty = cell.KitCustomsValue[r] > 0 ? cell.KitPlans[r].Evaluate(cell.KitCustomsValue[r], run.Quotas.Fill).Duty : 0;
-                var (duty, mip) = cell.Plans[r].Evaluate(cell.CustomsValue[r] - cell.KitDuty[r] + kitDuty, run.Quotas.Fill);
+                var (kitDuty, duty, mip) = Duties(cell, r, cell.KitPlans[r], cell.Plans[r], run.Quotas.Fill);
                 cell.CustomsValue[r] += kitDuty - cell.KitDuty[r];
                 cell.KitDuty[r] = kitDuty;
                 cell.Duty[r] = kitDuty + duty;
@@ -100,9 +99,16 @@ internal static class RouteCosts
         {
             return cell.Landed[r];
         }
-        var kitDuty = cell.KitCustomsValue[r] > 0 ? kitPlan.Evaluate(cell.KitCustomsValue[r], []).Duty : 0;
-        var (duty, _) = plan.Evaluate(cell.CustomsValue[r] - cell.KitDuty[r] + kitDuty, []);
-        return cell.UnitCost[r] + cell.Freight[r] + (kitDuty + duty) + cell.Extra[r] + cell.CostCredit;
+        var (kitDuty, duty, _) = Duties(cell, r, kitPlan, plan, []);
+        return cell.LandedWith(r, kitDuty + duty);
+    }
+
+    /// <summary>Route <paramref name="r"/>'s kit duty and import duty under the given plans, its customs value carrying that kit duty.</summary>
+    private static (double KitDuty, double Duty, double MinImportPrice) Duties(RouteCell cell, int r, DutyPlan kitPlan, DutyPlan plan, ReadOnlySpan<double> quotaFill)
+    {
+        var kitDuty = cell.KitCustomsValue[r] > 0 ? kitPlan.Evaluate(cell.KitCustomsValue[r], quotaFill).Duty : 0;
+        var (duty, mip) = plan.Evaluate(cell.CustomsValue[r] - cell.KitDuty[r] + kitDuty, quotaFill);
+        return (kitDuty, duty, mip);
     }
 
     private static double Freight(RunState run, int from, int to)

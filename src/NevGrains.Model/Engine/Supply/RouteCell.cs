@@ -167,7 +167,10 @@ internal sealed class RouteCell
     }
 
     /// <summary>Landed cost from its parts: unit cost, freight, duty, extras and the cell's revealed-cost credit.</summary>
-    public void UpdateLanded(int r) => Landed[r] = UnitCost[r] + Freight[r] + Duty[r] + Extra[r] + CostCredit;
+    public void UpdateLanded(int r) => Landed[r] = LandedWith(r, Duty[r]);
+
+    /// <summary>The landed cost route <paramref name="r"/> would have with <paramref name="duty"/> in place of its own.</summary>
+    public double LandedWith(int r, double duty) => UnitCost[r] + Freight[r] + duty + Extra[r] + CostCredit;
 
     public void ClearUnits()
     {
