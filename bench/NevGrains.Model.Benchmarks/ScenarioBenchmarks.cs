@@ -12,7 +12,8 @@ namespace NevGrains.Model.Benchmarks;
 /// scenario; the Szeged storyline adds tariff and plant levers (its own tariff book).
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[MedianColumn]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
 public class ScenarioBenchmarks
 {
     private CompiledBaseline _compiled = null!;
