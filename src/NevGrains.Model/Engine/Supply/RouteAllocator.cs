@@ -21,6 +21,12 @@ internal static class RouteAllocator
     private const int MaxIterationsPerStage = 400;
 
     /// <summary>
+    /// An intermediate stage only warms the next one up, so it stops here: where the line search stalls at a kink of a smoothed dual
+    /// (sweep after sweep), the next, sharper stage converges from where it stopped while running on would cost hundreds of sweeps.
+    /// </summary>
+    private const int MaxIterationsPerIntermediateStage = 40;
+
+    /// <summary>
     /// Relative residual of the last stage (load against capacity, scaled by the constraint's size). At ties the load moves by
     /// demand / τ per dollar of shadow price, so doubles resolve it to about 1e-9 at the last temperature: the tolerance sits above that.
     /// </summary>
@@ -63,7 +69,8 @@ internal static class RouteAllocator
         while (true)
         {
             var last = tau <= FinalSmoothingUsd * 1.0000001;
-            var (stageIterations, stageConverged) = Ascend(problem, workspace, mu, scale, tau, last ? Tolerance : IntermediateTolerance);
+            var (stageIterations, stageConverged) = Ascend(problem, workspace, mu, scale, tau, last ? Tolerance : IntermediateTolerance,
+                last ? MaxIterationsPerStage : MaxIterationsPerIntermediateStage);
             iterations += stageIterations;
             if (last)
             {
@@ -143,7 +150,8 @@ internal static class RouteAllocator
     /// one-dimensional maximisations (the dual's slope in one price is that constraint's load less its capacity, falling as the price
     /// rises) makes progress, and Newton resumes.
     /// </summary>
-    private static (int Iterations, bool Converged) Ascend(AllocationProblem problem, Workspace ws, double[] mu, double[] scale, double tau, double tolerance)
+    private static (int Iterations, bool Converged) Ascend(AllocationProblem problem, Workspace ws, double[] mu, double[] scale, double tau, double tolerance,
+        int maxIterations)
     {
         var n = problem.Constraints;
         var trial = new double[n];
@@ -151,7 +159,7 @@ internal static class RouteAllocator
         var free = new bool[n];
         var trialFree = new bool[n];
         var bound = Bound(problem);
-        for (var iteration = 0; iteration < MaxIterationsPerStage; iteration++)
+        for (var iteration = 0; iteration < maxIterations; iteration++)
         {
             var value = ws.Evaluate(mu, tau, withHessian: true);
             var residual = Residual(ws, mu, scale, free);
@@ -198,7 +206,7 @@ internal static class RouteAllocator
             }
         }
         ws.Evaluate(mu, tau, withHessian: false);
-        return (MaxIterationsPerStage, Residual(ws, mu, scale, free) <= tolerance);
+        return (maxIterations, Residual(ws, mu, scale, free) <= tolerance);
     }
 
     /// <summary>Largest relative KKT residual: a price above zero needs load = capacity, a zero price needs load ≤ capacity.</summary>
@@ -252,35 +260,73 @@ internal static class RouteAllocator
         return bound;
     }
 
-    /// <summary>One Gauss-Seidel sweep of exact one-dimensional maximisations of the dual, by bisection on each price's slope.</summary>
+    /// <summary>
+    /// One Gauss-Seidel sweep of exact one-dimensional maximisations of the dual. A price's slope (its load less its capacity) falls
+    /// as the price rises, so its root is bracketed by zero and the current price or the bound, and found by false position with
+    /// the Illinois rule (superlinear: about ten evaluations where bisection over the bound took fifty or more).
+    /// </summary>
     private static void Sweep(Workspace ws, double[] mu, double[] scale, double[] bound, double tau, double tolerance)
     {
         for (var t = 0; t < mu.Length; t++)
         {
             ws.Evaluate(mu, tau, withHessian: false);
-            var g = ws.Gradient[t];
-            if ((mu[t] > 0 ? Math.Abs(g) : Math.Max(0, g)) / scale[t] <= tolerance)
+            var current = mu[t];
+            var gCurrent = ws.Gradient[t];
+            if ((current > 0 ? Math.Abs(gCurrent) : Math.Max(0, gCurrent)) / scale[t] <= tolerance)
             {
                 continue;
             }
             mu[t] = 0;
             ws.Evaluate(mu, tau, withHessian: false);
-            if (ws.Gradient[t] <= 0)
+            var gLow = ws.Gradient[t];
+            if (gLow <= 0)
             {
                 continue;
             }
-            double low = 0, high = bound[t];
+            double low = 0, high, gHigh;
+            if (current > 0 && gCurrent <= 0)
+            {
+                (high, gHigh) = (current, gCurrent);
+            }
+            else
+            {
+                if (current > 0)
+                {
+                    (low, gLow) = (current, gCurrent);
+                }
+                high = bound[t];
+                mu[t] = high;
+                ws.Evaluate(mu, tau, withHessian: false);
+                gHigh = ws.Gradient[t];
+                if (gHigh > 0)
+                {
+                    continue; // no optimum prices it above the bound: stay there
+                }
+            }
+            var kept = 0; // > 0: the low end was kept that many times in a row; < 0: the high end
             for (var i = 0; i < 200 && high - low > 1e-13 * Math.Max(1, high); i++)
             {
-                mu[t] = 0.5 * (low + high);
+                var x = low + gLow * (high - low) / (gLow - gHigh);
+                mu[t] = x > low && x < high ? x : 0.5 * (low + high);
                 ws.Evaluate(mu, tau, withHessian: false);
-                if (ws.Gradient[t] > 0)
+                var g = ws.Gradient[t];
+                if (g > 0)
                 {
-                    low = mu[t];
+                    (low, gLow) = (mu[t], g);
+                    kept = kept < 0 ? kept - 1 : -1;
+                    if (kept <= -2)
+                    {
+                        gHigh /= 2;
+                    }
                 }
                 else
                 {
-                    high = mu[t];
+                    (high, gHigh) = (mu[t], g);
+                    kept = kept > 0 ? kept + 1 : 1;
+                    if (kept >= 2)
+                    {
+                        gLow /= 2;
+                    }
                 }
             }
             mu[t] = 0.5 * (low + high);
