@@ -160,6 +160,19 @@ public sealed class LeverTests
     }
 
     [Fact]
+    public void An_export_licence_cost_on_an_offer_new_to_a_market_raises_its_price_and_cuts_its_sales_from_its_first_year()
+    {
+        // The same entrant under a cost per China-built car exported (an export licence fee), from before its first year.
+        var fee = Run(new ExportRestrictionLever(new DateOnly(2026, 1, 1), Brands: ["xpeng"], Markets: ["eg"], CostPerVehicleUsd: 3_000));
+
+        foreach (var year in Enumerable.Range(2026, 5))
+        {
+            Assert.True(fee.Cell("xpeng", "eg", year)!.Units < Base.Cell("xpeng", "eg", year)!.Units, $"units {year}");
+            Assert.True(fee.Cell("xpeng", "eg", year)!.AveragePriceUsd > Base.Cell("xpeng", "eg", year)!.AveragePriceUsd, $"price {year}");
+        }
+    }
+
+    [Fact]
     public void A_cheaper_model_for_south_east_asia_sells_more_there()
     {
         var cheaper = Run(new OfferLever("byd", Powertrain.Bev, 2026, ["th", "id"], HomePriceCny: 90_000));

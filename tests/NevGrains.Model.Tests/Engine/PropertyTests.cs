@@ -162,6 +162,36 @@ public sealed class PropertyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_higher_export_licence_cost_never_raises_a_brands_units_where_it_applies_including_offers_new_to_a_market()
+    {
+        var compiled = CompiledBaseline.Shipped;
+        // Every market a brand sells in, and half the time one it enters during the projection: an offer new to a market is priced
+        // against the trade rules without levers, which is where a licence cost once went missing.
+        var cells = compiled.Dataset.Brands.SelectMany(b => b.Markets.Select(m => (Brand: b.Id, m.Market))).ToArray();
+        var entrants = compiled.Dataset.Brands
+            .SelectMany(b => b.Markets.Where(m => m.Sales.Sum(s => s.Units.Value) == 0).Select(m => (Brand: b.Id, m.Market))).ToArray();
+        Assert.NotEmpty(entrants);
+        Gen.Select(Gen.Double[0, 1], Gen.Bool, Seeds, Gen.Double[100, 6_000], Gen.Bool).Sample((pick, entrant, seed, cost, everyPowertrain) =>
+        {
+            var pool = entrant ? entrants : cells;
+            var (brand, marketId) = pool[Math.Min(pool.Length - 1, (int)(pick * pool.Length))];
+            var background = BindingBackground(compiled, brand, seed);
+            var fee = new ExportRestrictionLever(new DateOnly(2026, 1 + new Random(seed).Next(12), 1), Brands: [brand], Markets: [marketId],
+                Powertrains: everyPowertrain ? [Powertrain.Bev, Powertrain.Phev, Powertrain.Other] : default, CostPerVehicleUsd: cost);
+
+            var before = ScenarioEngine.Run(compiled, background);
+            var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(fee) });
+
+            foreach (var year in Years)
+            {
+                var b = before.Cell(brand, marketId, year)?.Units ?? 0;
+                var a = after.Cell(brand, marketId, year)?.Units ?? 0;
+                Assert.True(a <= b * (1 + 5 * SecondOrder) + 1e-6, $"{brand} in {marketId} {year}: {b:0.0} -> {a:0.0} with USD {cost:0} per car (seed {seed})");
+            }
+        }, iter: ShippedIterations);
+    }
+
+    [Fact]
     public void A_local_plant_never_raises_the_duty_a_brand_pays_per_car_there()
     {
         Gen.Select(Seeds, Seeds, Gen.Double[1_000, 300_000]).Sample((dataSeed, leverSeed, capacity) =>

@@ -80,16 +80,17 @@ internal static class RouteCosts
     }
 
     /// <summary>
-    /// Route <paramref name="r"/>'s landed cost this year under <see cref="ScenarioInputs.ReferenceTariffs"/>, the trade rules without
-    /// the scenario's tariff levers. Routes under a tariff quota keep the scenario's cost: the two books number their quotas apart,
-    /// and the scenario's fills say nothing about the other book's.
+    /// Route <paramref name="r"/>'s landed cost this year under the dataset's trade rules, without the scenario's trade levers: its
+    /// tariff levers (the duties of <see cref="ScenarioInputs.ReferenceTariffs"/>) and its export-licence costs (<see cref="RouteCell.Extra"/>,
+    /// which only levers set). Routes under a tariff quota keep the scenario's duty: the two books number their quotas apart, and the
+    /// scenario's fills say nothing about the other book's.
     /// </summary>
-    public static double LandedWithoutTariffLevers(RunState run, RouteCell cell, int r, int y)
+    public static double LandedWithoutTradeLevers(RunState run, RouteCell cell, int r, int y)
     {
         var book = run.Inputs.ReferenceTariffs;
         if (ReferenceEquals(book, run.Inputs.Tariffs) || cell.Plans[r].HasQuota || cell.KitPlans[r].HasQuota)
         {
-            return cell.Landed[r];
+            return cell.Landed[r] - cell.Extra[r];
         }
         var brand = run.Compiled.Brands[cell.Brand];
         var plant = cell.Plants[r];
@@ -97,10 +98,10 @@ internal static class RouteCosts
         var plan = book.Plan(brand, plant, run.Compiled.Markets[cell.Market], cell.Powertrain, y);
         if (kitPlan.HasQuota || plan.HasQuota)
         {
-            return cell.Landed[r];
+            return cell.Landed[r] - cell.Extra[r];
         }
         var (kitDuty, duty, _) = Duties(cell, r, kitPlan, plan, []);
-        return cell.LandedWith(r, kitDuty + duty);
+        return cell.LandedWith(r, kitDuty + duty) - cell.Extra[r];
     }
 
     /// <summary>Route <paramref name="r"/>'s kit duty and import duty under the given plans, its customs value carrying that kit duty.</summary>
