@@ -48,6 +48,9 @@ internal static class ModelConstants
     /// <summary>Quota fills are iterated to this change between rounds (section 5.3).</summary>
     public const double QuotaFillTolerance = 1e-10;
 
+    /// <summary>Most iterations of the fallback solve per year, after the fast solve stopped short (section 6.4).</summary>
+    public const int RobustSolveIterations = 60;
+
     /// <summary>Most rounds of quota fills per year (section 5.3).</summary>
     public const int MaxQuotaRounds = 40;
 }

@@ -172,6 +172,23 @@ public sealed class LeverTests
         }
     }
 
+    [Theory]
+    [InlineData(500)]
+    [InlineData(2_000)]
+    public void A_near_total_export_cap_on_every_brand_converges_in_every_year_and_each_brands_china_built_bevs_fit_it(double cap)
+    {
+        // Rents of hundreds of thousands of dollars, where each brand's own Newton step is undone by the others': the fast solve stops
+        // short and the fallback (docs/model.md, section 6.4) converges.
+        var capped = Run(new ExportRestrictionLever(new DateOnly(2026, 8, 1), CapUnits: cap));
+
+        Assert.True(capped.Diagnostics.Converged, string.Join(", ", capped.Diagnostics.Years.Select(y => $"{y.Year}: {y.Exit} after {y.Iterations}")));
+        foreach (var brand in Compiled.Brands.Select(b => b.Id))
+        {
+            var exported = capped.Cells.Where(c => c.Owner == brand && c.Year == 2027).Sum(c => c.ChinaBuiltBevUnits);
+            Assert.True(exported <= cap * (1 + 1e-6), $"{brand}: {exported:0.0} China-built BEVs exported in 2027 under a cap of {cap:0}");
+        }
+    }
+
     [Fact]
     public void A_cheaper_model_for_south_east_asia_sells_more_there()
     {

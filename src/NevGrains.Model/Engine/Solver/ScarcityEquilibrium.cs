@@ -33,6 +33,11 @@ internal sealed class ScarcityEquilibrium(RunState run)
             // Later rounds start from the last round's rents, which are close: only the last smoothing stage is needed.
             outcome = SolveRents(y, _c.MaxIterations - iterations, warm: round > 0 || y > 1);
             iterations += outcome.Iterations;
+            if (outcome.Exit != SolverExit.Converged)
+            {
+                outcome = SolveRentsRobustly(y, ModelConstants.RobustSolveIterations);
+                iterations += outcome.Iterations;
+            }
             if (!run.Quotas.Any)
             {
                 break;
@@ -116,8 +121,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                     }
                     NewtonStep(network, tau, steps[n]);
                 }
-                var accepted = false;
-                for (var s = 1.0; s > 1e-10; s *= 0.5)
+                var accepted = LineSearch(y, tau, s =>
                 {
                     for (var n = 0; n < run.Networks.Length; n++)
                     {
@@ -128,14 +132,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                             constraint.Rent = Math.Max(0, starts[n][t] + s * steps[n][t]);
                         }
                     }
-                    var candidate = Evaluate(y, tau);
-                    if (candidate <= (1 - 1e-4 * s) * merit)
-                    {
-                        merit = candidate;
-                        accepted = true;
-                        break;
-                    }
-                }
+                }, ref merit);
                 if (!accepted)
                 {
                     for (var n = 0; n < run.Networks.Length; n++)
@@ -163,6 +160,99 @@ internal sealed class ScarcityEquilibrium(RunState run)
             }
         }
         return new SolveOutcome(SolverExit.Converged, iterations, residual);
+    }
+
+    /// <summary>
+    /// The fallback when the fast solve stops short (seen under near-total export caps on every brand, where rents reach hundreds of
+    /// thousands of dollars): Newton at the last smoothing stage on the whole system at once, its Jacobian by finite differences
+    /// (one evaluation per constraint, so it also holds what the analytic one leaves out: rivals' and competitors' responses to a
+    /// brand's prices), and rows of overloaded constraints solved for log(load) = log(capacity), which a load falling like a power of
+    /// its rent meets in a few steps where the linear row crawls. Slower per iteration, run only when the fast solve failed.
+    /// </summary>
+    private SolveOutcome SolveRentsRobustly(int y, int budget)
+    {
+        var tau = ModelConstants.SmoothingStagesUsd[^1];
+        var constraints = run.Networks.SelectMany(n => n.Constraints).ToArray();
+        if (constraints.Length == 0)
+        {
+            return new SolveOutcome(SolverExit.Converged, 0, 0);
+        }
+        var merit = Evaluate(y, tau);
+        var starts = new double[constraints.Length];
+        var step = new double[constraints.Length];
+        var jacobian = new double[constraints.Length, constraints.Length];
+        var loads = new double[constraints.Length];
+        var iterations = 0;
+        while (true)
+        {
+            var residual = MaxResidual();
+            if (residual <= _c.Tolerance)
+            {
+                return new SolveOutcome(SolverExit.Converged, iterations, residual);
+            }
+            if (iterations >= budget)
+            {
+                return new SolveOutcome(SolverExit.IterationLimit, iterations, residual);
+            }
+            iterations++;
+            for (var t = 0; t < constraints.Length; t++)
+            {
+                starts[t] = constraints[t].Rent;
+                loads[t] = constraints[t].Load;
+            }
+            for (var u = 0; u < constraints.Length; u++)
+            {
+                var h = Math.Max(0.25, 1e-6 * starts[u]);
+                constraints[u].Rent = starts[u] + h;
+                Evaluate(y, tau);
+                for (var t = 0; t < constraints.Length; t++)
+                {
+                    jacobian[t, u] = (constraints[t].Load - loads[t]) / h;
+                }
+                constraints[u].Rent = starts[u];
+            }
+            Evaluate(y, tau);
+            ActiveSetStep(constraints, jacobian, step, logOverloadedRows: true);
+            var accepted = LineSearch(y, tau, s =>
+            {
+                for (var t = 0; t < constraints.Length; t++)
+                {
+                    constraints[t].Rent = Math.Max(0, starts[t] + s * step[t]);
+                }
+            }, ref merit);
+            if (!accepted)
+            {
+                for (var t = 0; t < constraints.Length; t++)
+                {
+                    constraints[t].Rent = starts[t];
+                }
+                merit = Sweep(y, tau, _c.Tolerance, ref iterations, out var before);
+                if (MaxResidual() >= before * 0.999)
+                {
+                    var stalled = MaxResidual();
+                    return new SolveOutcome(stalled <= _c.Tolerance ? SolverExit.Converged : SolverExit.Stalled, iterations, stalled);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backtracking from the full step: the first of s = 1, 1/2, 1/4, ... whose merit falls by the Armijo fraction is taken (the
+    /// rents stay there and <paramref name="merit"/> is updated); false when none does, the rents then at the last trial.
+    /// </summary>
+    private bool LineSearch(int y, double tau, Action<double> moveTo, ref double merit)
+    {
+        for (var s = 1.0; s > 1e-10; s *= 0.5)
+        {
+            moveTo(s);
+            var candidate = Evaluate(y, tau);
+            if (candidate <= (1 - 1e-4 * s) * merit)
+            {
+                merit = candidate;
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
@@ -330,23 +420,32 @@ internal sealed class ScarcityEquilibrium(RunState run)
     }
 
     /// <summary>
-    /// The semismooth Newton step of one brand's rents: rows whose rent should be zero move it to zero, the others make the load meet
-    /// the capacity under the linearised response of the brand's own route shares and demand (J = d load / d rent).
+    /// The semismooth Newton step of one brand's rents under the analytic response of its own route shares and demand.
     /// </summary>
     private void NewtonStep(SupplyNetwork network, double tau, double[] step)
     {
-        var n = network.Constraints.Count;
         Array.Clear(step);
-        if (n == 0)
+        if (network.Constraints.Count == 0)
         {
             return;
         }
-        var jacobian = Jacobian(network, tau);
+        ActiveSetStep(network.Constraints, Jacobian(network, tau), step, logOverloadedRows: false);
+    }
+
+    /// <summary>
+    /// The semismooth Newton step under a Jacobian J = d load / d rent: rows whose rent should be zero move it to zero, the others make
+    /// the load meet the capacity under the linearised response, or, with <paramref name="logOverloadedRows"/>, an overloaded
+    /// constraint's log(load) meet log(capacity).
+    /// </summary>
+    private static void ActiveSetStep(IReadOnlyList<SupplyConstraint> constraints, double[,] jacobian, double[] step, bool logOverloadedRows)
+    {
+        var n = constraints.Count;
+        Array.Clear(step);
         var fixedRow = new bool[n];
         var free = new List<int>(n);
         for (var t = 0; t < n; t++)
         {
-            var constraint = network.Constraints[t];
+            var constraint = constraints[t];
             if (constraint.Rent / ModelConstants.RentScaleUsd <= (constraint.Capacity - constraint.Load) / constraint.Scale)
             {
                 fixedRow[t] = true;
@@ -366,21 +465,23 @@ internal sealed class ScarcityEquilibrium(RunState run)
         for (var i = 0; i < free.Count; i++)
         {
             var t = free[i];
-            var constraint = network.Constraints[t];
-            b[i] = constraint.Capacity - constraint.Load;
+            var constraint = constraints[t];
+            var logRow = logOverloadedRows && constraint.Capacity > 0 && constraint.Load > constraint.Capacity;
+            var weight = logRow ? 1 / constraint.Load : 1;
+            b[i] = logRow ? Math.Log(constraint.Capacity / constraint.Load) : constraint.Capacity - constraint.Load;
             for (var u = 0; u < n; u++)
             {
                 if (fixedRow[u])
                 {
-                    b[i] -= jacobian[t, u] * step[u];
+                    b[i] -= weight * jacobian[t, u] * step[u];
                 }
             }
             for (var j = 0; j < free.Count; j++)
             {
-                a[i, j] = jacobian[t, free[j]];
+                a[i, j] = weight * jacobian[t, free[j]];
             }
             // Loads fall as rents rise; a constraint whose routes do not respond yet still gets a finite (line-searched) step.
-            a[i, i] -= constraint.Scale * 1e-7;
+            a[i, i] -= weight * constraint.Scale * 1e-7;
         }
         var x = DenseSolve.Solve(a, b);
         for (var i = 0; i < free.Count; i++)
