@@ -49,7 +49,7 @@ internal static class ModelConstants
     public const double QuotaFillTolerance = 1e-10;
 
     /// <summary>Most iterations of the fallback solve per year, after the fast solve stopped short (section 6.4).</summary>
-    public const int RobustSolveIterations = 60;
+    public const int RobustSolveIterations = 150;
 
     /// <summary>Most rounds of quota fills per year (section 5.3).</summary>
     public const int MaxQuotaRounds = 40;

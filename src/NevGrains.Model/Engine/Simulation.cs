@@ -18,7 +18,7 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
 {
     private readonly RunState _run = new(inputs, growthOffset);
 
-    /// <summary>Runs every year; a cancelled token stops it between years (a year is a few milliseconds).</summary>
+    /// <summary>Runs every year; a cancelled token stops it between years (a year is a few milliseconds) and inside a year's fallback solve.</summary>
     public ScenarioResult Execute(string scenarioName, CancellationToken cancellationToken = default)
     {
         var results = new ResultCollector(_run);
@@ -40,7 +40,7 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
             RouteCosts.Compute(_run, y);
             PriceRule.Prepare(_run, y);
             BrandUtility.Prepare(_run, y);
-            results.RecordSolve(y, equilibrium.Solve(y));
+            results.RecordSolve(y, equilibrium.Solve(y, cancellationToken));
             equilibrium.Allocate();
             equilibrium.CapPrices(y);
             Rationing.Settle(_run);

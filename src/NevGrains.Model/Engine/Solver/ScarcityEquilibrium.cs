@@ -23,7 +23,8 @@ internal sealed class ScarcityEquilibrium(RunState run)
 {
     private readonly Coefficients _c = run.Coefficients;
 
-    public SolveOutcome Solve(int y)
+    /// <param name="cancellationToken">Checked at every iteration of the fallback solve, which can take a large part of a second.</param>
+    public SolveOutcome Solve(int y, CancellationToken cancellationToken = default)
     {
         var iterations = 0;
         var outcome = new SolveOutcome(SolverExit.Converged, 0, 0);
@@ -35,7 +36,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
             iterations += outcome.Iterations;
             if (outcome.Exit != SolverExit.Converged)
             {
-                outcome = SolveRentsRobustly(y, ModelConstants.RobustSolveIterations);
+                outcome = SolveRentsRobustly(y, ModelConstants.RobustSolveIterations, cancellationToken);
                 iterations += outcome.Iterations;
             }
             if (!run.Quotas.Any)
@@ -169,7 +170,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
     /// brand's prices), and rows of overloaded constraints solved for log(load) = log(capacity), which a load falling like a power of
     /// its rent meets in a few steps where the linear row crawls. Slower per iteration, run only when the fast solve failed.
     /// </summary>
-    private SolveOutcome SolveRentsRobustly(int y, int budget)
+    private SolveOutcome SolveRentsRobustly(int y, int budget, CancellationToken cancellationToken)
     {
         var tau = ModelConstants.SmoothingStagesUsd[^1];
         var constraints = run.Networks.SelectMany(n => n.Constraints).ToArray();
@@ -194,6 +195,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
             {
                 return new SolveOutcome(SolverExit.IterationLimit, iterations, residual);
             }
+            cancellationToken.ThrowIfCancellationRequested();
             iterations++;
             for (var t = 0; t < constraints.Length; t++)
             {
