@@ -3,7 +3,8 @@
 # bench:end markers) with the machine, date, commit, medians, spread over rounds and ratios against baselines run in the same
 # process. Release builds; nothing else should run on the machine meanwhile. Benchmarks are never assertions in tests.
 #
-#   bench/run.sh                  everything (about 15 minutes on 2 cores with the defaults below, plus the 100,000-scenario stream)
+#   bench/run.sh                  everything (about 20 minutes on 2 cores with the defaults below, plus about an hour for the
+#                                 100,000-scenario stream)
 #   NEV_BENCH_STREAM=0 bench/run.sh   everything but the 100,000-scenario stream
 #
 # Sizes (environment): NEV_BENCH_CALLS=200 calls per gRPC figure and round, NEV_BENCH_BATCH=600 scenarios per batch round,
@@ -64,7 +65,7 @@ if [ "$STREAM" -gt 0 ]; then
   ) >"$OUT/rss.txt" &
   sampler=$!
   start=$(date +%s)
-  dotnet run -c Release --no-build --project bench/NevGrains.Gateway.Benchmarks -- batch "$gateway" "$STREAM" 1 "$OUT/stream.md" >&2
+  dotnet run -c Release --no-build --project bench/NevGrains.Gateway.Benchmarks -- stream "$gateway" "$STREAM" "$OUT/stream.md" >&2
   total=$(($(date +%s) - start))
   kill "$sampler"
   # Per process: max - min of RSS (MB) over the second half of the samples.
@@ -86,7 +87,7 @@ if [ "$STREAM" -gt 0 ]; then
       for (p in lo) printf "| %s | %.0f | %.0f | %.0f | < 50 MB |\n", p, lo[p], hi[p], hi[p] - lo[p]
     }' "$OUT/rss.txt")
   rss_section="$STREAM scenarios submitted and streamed back to one client through the local cluster's gateway in ${total} s
-(including the client's start-up); RSS sampled every second.
+(including the client's start-up); RSS sampled every second from the submission to the last result.
 
 $rss_table
 

@@ -15,6 +15,8 @@ using Wire = NevGrains.Api.V1;
 //       beside the same scenarios run in-process.
 //   dotnet run -c Release --project bench/NevGrains.Gateway.Benchmarks -- batch <gateway url|embedded> [scenarios=600] [rounds=3] [out.md]
 //       a scenario batch submitted and streamed back through a gateway (RunBatchStream), beside Parallel.For in-process.
+//   dotnet run -c Release --project bench/NevGrains.Gateway.Benchmarks -- stream <gateway url> [scenarios=100000] [out.md]
+//       one long batch through the gateway alone (bench/run.sh samples the processes' memory meanwhile).
 var culture = CultureInfo.InvariantCulture;
 CultureInfo.DefaultThreadCurrentCulture = culture;
 var mode = args.Length > 0 ? args[0] : "calls";
@@ -35,15 +37,17 @@ switch (mode)
         Emit(report, Arg(3, ""));
         break;
     }
-    case "batch":
+    case "batch" or "stream":
     {
+        var stream = mode == "stream";
         var target = Arg(1, "embedded");
-        var count = int.Parse(Arg(2, "600"), culture);
-        var rounds = int.Parse(Arg(3, "3"), culture);
+        var count = int.Parse(Arg(2, stream ? "100000" : "600"), culture);
+        var rounds = stream ? 1 : int.Parse(Arg(3, "3"), culture);
         await using var embedded = target == "embedded" ? await EmbeddedGateway.Start() : null;
         using var remote = embedded is null ? GrpcChannel.ForAddress(target, EmbeddedGateway.ChannelOptions) : null;
-        var report = await BatchFigures(embedded?.Channel ?? remote!, target == "embedded" ? "the embedded gateway" : $"the gateway at {target}", count, rounds);
-        Emit(report, Arg(4, ""));
+        var where = target == "embedded" ? "the embedded gateway" : $"the gateway at {target}";
+        var report = await BatchFigures(embedded?.Channel ?? remote!, where, count, rounds, alongsideInProcess: !stream);
+        Emit(report, Arg(stream ? 3 : 4, ""));
         break;
     }
     default:
@@ -146,7 +150,7 @@ async Task<string> CallFigures(GrpcChannel channel, int calls, int rounds)
 
 // Each round: the batch in-process with Parallel.For, then the same batch through the gateway (RunBatchStream: submit, then every
 // result streamed back to this client).
-async Task<string> BatchFigures(GrpcChannel channel, string where, int count, int rounds)
+async Task<string> BatchFigures(GrpcChannel channel, string where, int count, int rounds, bool alongsideInProcess)
 {
     var batches = new Wire.BatchService.BatchServiceClient(channel);
     var wireScenarios = Enumerable.Range(0, count).Select(i => new Wire.Scenario
@@ -203,6 +207,13 @@ async Task<string> BatchFigures(GrpcChannel channel, string where, int count, in
         return expected / watch.Elapsed.TotalSeconds;
     }
 
+    if (!alongsideInProcess)
+    {
+        var watch = Stopwatch.StartNew();
+        var rate = await ThroughGateway(wireScenarios, count);
+        return $"{count:N0} EU-duty scenarios (2025-2030, 2 metrics each) submitted and streamed back through {where} (RunBatchStream) " +
+            $"in {watch.Elapsed.TotalSeconds:0} s: {rate:0.0} scenarios/s; {machine}.";
+    }
     ParallelFor();
     await ThroughGateway(wireScenarios.Take(50), 50);
     var figures = new Figures();

@@ -36,7 +36,8 @@ internal sealed class ScarcityEquilibrium(RunState run)
             iterations += outcome.Iterations;
             if (outcome.Exit != SolverExit.Converged)
             {
-                outcome = SolveRentsRobustly(y, ModelConstants.RobustSolveIterations, cancellationToken);
+                // At most solver.maxIterations too: a caller who lowered it asked for a bounded solve.
+                outcome = SolveRentsRobustly(y, Math.Min(ModelConstants.RobustSolveIterations, _c.MaxIterations), cancellationToken);
                 iterations += outcome.Iterations;
             }
             if (!run.Quotas.Any)
