@@ -19,11 +19,30 @@ BATCH="${NEV_BENCH_BATCH:-600}"
 ROUNDS="${NEV_BENCH_ROUNDS:-3}"
 STREAM="${NEV_BENCH_STREAM:-100000}"
 export NEV_GATEWAY_PORT="${NEV_GATEWAY_PORT:-5080}"
-export NEV_LOCAL_DIR="${NEV_LOCAL_DIR:-$(mktemp -d)/cluster}"
 OUT="$(mktemp -d)"
+# The local cluster's state goes to a folder of this run's (wiped at the end), unless the caller names one (kept).
+WIPE=""
+if [ -z "${NEV_LOCAL_DIR:-}" ]; then
+  export NEV_LOCAL_DIR="$OUT/cluster"
+  WIPE="--wipe"
+fi
 DOC="$ROOT/docs/benchmarks.md"
+started="$(date -u +%Y-%m-%d\ %H:%M)"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 log() { printf '\n== %s\n' "$*" >&2; }
+
+# The section is replaced between its two markers; without both, the rewrite would drop the rest of the document.
+[ "$(grep -c '<!-- bench:begin' "$DOC")" = 1 ] && [ "$(grep -c '<!-- bench:end -->' "$DOC")" = 1 ] \
+  || { echo "bench/run.sh: $DOC needs one bench:begin and one bench:end marker" >&2; exit 1; }
+
+sampler=""
+cluster_up=""
+cleanup() {
+  if [ -n "$sampler" ]; then kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; fi
+  if [ -n "$cluster_up" ]; then NEV_NO_BUILD=1 deploy/local/cluster.sh down $WIPE >&2 || true; fi
+}
+trap cleanup EXIT
 
 log "build (Release)"
 dotnet build NevGrains.sln -c Release -nologo -v q
@@ -43,7 +62,7 @@ log "sharing the cores: interactive calls beside a saturating batch (one silo in
 dotnet run -c Release --no-build --project bench/NevGrains.Cluster.Benchmarks -- fair 40 "$ROUNDS" | tee "$OUT/fair.txt" >&2
 
 log "batches through a 2-silo local cluster (deploy/local/cluster.sh)"
-trap 'NEV_NO_BUILD=1 deploy/local/cluster.sh down --wipe >&2 || true' EXIT
+cluster_up=1
 NEV_NO_BUILD=1 deploy/local/cluster.sh up 2 >&2
 gateway="http://127.0.0.1:$NEV_GATEWAY_PORT"
 dotnet run -c Release --no-build --project bench/NevGrains.Gateway.Benchmarks -- batch "$gateway" "$BATCH" "$ROUNDS" "$OUT/batch.md" >&2
@@ -67,7 +86,9 @@ if [ "$STREAM" -gt 0 ]; then
   start=$(date +%s)
   dotnet run -c Release --no-build --project bench/NevGrains.Gateway.Benchmarks -- stream "$gateway" "$STREAM" "$OUT/stream.md" >&2
   total=$(($(date +%s) - start))
-  kill "$sampler"
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  sampler=""
   # Per process: max - min of RSS (MB) over the second half of the samples.
   rss_table=$(awk '
     { rows[NR] = $0 }
@@ -82,10 +103,11 @@ if [ "$STREAM" -gt 0 ]; then
           if (!(kv[1] in hi) || mb > hi[kv[1]]) hi[kv[1]] = mb
         }
       }
-      print "| process | RSS min (MB) | RSS max (MB) | max - min, second half (MB) | goal |"
-      print "| --- | ---: | ---: | ---: | --- |"
       for (p in lo) printf "| %s | %.0f | %.0f | %.0f | < 50 MB |\n", p, lo[p], hi[p], hi[p] - lo[p]
-    }' "$OUT/rss.txt")
+    }' "$OUT/rss.txt" | sort)
+  rss_table="| process | RSS min, second half (MB) | RSS max, second half (MB) | max - min (MB) | goal |
+| --- | ---: | ---: | ---: | --- |
+$rss_table"
   rss_section="$STREAM scenarios submitted and streamed back to one client through the local cluster's gateway in ${total} s
 (including the client's start-up); RSS sampled every second from the submission to the last result.
 
@@ -95,13 +117,13 @@ $(cat "$OUT/stream.md")"
 fi
 
 machine="$(nproc) cores ($(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')), $(free -g | awk '/^Mem:/ {print $2}') GiB,
-$(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version), load average before the run $(cut -d' ' -f1-3 /proc/loadavg)"
+$(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version), load average before the run $load_before"
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' with uncommitted changes in src/')"
 
 section="$OUT/section.md"
 cat >"$section" <<EOF
 <!-- bench:begin (written by bench/run.sh; edits here are overwritten) -->
-Run $(date -u +%Y-%m-%d\ %H:%M) UTC at commit $commit on $machine.
+Run $started UTC (to $(date -u +%H:%M)) at commit $commit on $machine.
 Goals are those of the Speed issue. Ratios are taken within a round between figures measured in the same process.
 
 ### In-process, one scenario (BenchmarkDotNet)
@@ -142,7 +164,7 @@ awk -v section="$section" '
   /<!-- bench:begin/ { while ((getline line < section) > 0) print line; skip = 1; next }
   /<!-- bench:end -->/ { skip = 0; next }
   !skip { print }
+  END { if (skip) exit 1 }
 ' "$DOC" >"$OUT/benchmarks.md"
-grep -q 'bench:begin' "$OUT/benchmarks.md" || { echo "bench/run.sh: no bench:begin marker in $DOC" >&2; exit 1; }
 cp "$OUT/benchmarks.md" "$DOC"
 log "docs/benchmarks.md rewritten (figures in $OUT)"

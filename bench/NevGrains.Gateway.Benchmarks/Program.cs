@@ -51,7 +51,7 @@ switch (mode)
         break;
     }
     default:
-        Console.Error.WriteLine("usage: calls [calls] [rounds] [out.md] | batch <gateway url|embedded> [scenarios] [rounds] [out.md]");
+        Console.Error.WriteLine("usage: calls [calls] [rounds] [out.md] | batch <gateway url|embedded> [scenarios] [rounds] [out.md] | stream <gateway url|embedded> [scenarios] [out.md]");
         return 2;
 }
 return 0;

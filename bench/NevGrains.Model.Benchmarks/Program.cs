@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using NevGrains.Model.Benchmarks.Equivalence;
 using NevGrains.Model.Benchmarks.Growth;
@@ -20,8 +21,8 @@ static int Fingerprint(string output, string examples)
 
 static int Growth(string[] args)
 {
-    var table = CostGrowth.Run(args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20,
-        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    var table = CostGrowth.Run(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20,
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
     Console.WriteLine(table);
     if (args.Length > 2)
     {

@@ -85,8 +85,26 @@ internal static class CostGrowth
         ImmutableArray<string> Extend(ImmutableArray<string> ids) => ids.IsDefaultOrEmpty
             ? ids
             : [.. ids.SelectMany(id => dataset.Brands.Any(b => b.Id == id) ? Enumerable.Range(1, k).Select(c => c == 1 ? id : $"{id}-{c}") : [id])];
-        var tariffs = dataset.Tariffs.Select(t => t with { Rules = [.. t.Rules.Select(r => r with { Brands = Extend(r.Brands) })] }).ToImmutableArray();
-        return dataset with { Brands = brands, Tariffs = tariffs, Manifest = dataset.Manifest with { DatasetVersion = $"{dataset.Version}-x{k}" } };
+        // Brand-keyed trade rules (duties, exemptions, offset rules) reach every clone, so clones pay what the brand pays.
+        var tariffs = dataset.Tariffs.Select(t => t with
+        {
+            Rules = [.. t.Rules.Select(r => r with
+            {
+                Brands = Extend(r.Brands),
+                Exemptions = r.Exemptions.IsDefaultOrEmpty ? r.Exemptions : [.. r.Exemptions.SelectMany(e => Extend([e.Brand]).Select(id => e with { Brand = id }))],
+            })],
+        }).ToImmutableArray();
+        var markets = dataset.Markets.Select(m => m.OffsetRules.IsDefaultOrEmpty ? m : m with
+        {
+            OffsetRules = [.. m.OffsetRules.Select(o => o with { Brands = Extend(o.Brands) })],
+        }).ToImmutableArray();
+        return dataset with
+        {
+            Brands = brands,
+            Tariffs = tariffs,
+            Markets = markets,
+            Manifest = dataset.Manifest with { DatasetVersion = $"{dataset.Version}-x{k}" },
+        };
     }
 
     private static int Cells(CompiledBaseline compiled) =>

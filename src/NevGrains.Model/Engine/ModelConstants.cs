@@ -48,8 +48,11 @@ internal static class ModelConstants
     /// <summary>Quota fills are iterated to this change between rounds (section 5.3).</summary>
     public const double QuotaFillTolerance = 1e-10;
 
-    /// <summary>Most iterations of the fallback solve per year, after the fast solve stopped short (section 6.4).</summary>
+    /// <summary>Most iterations of the fallback solve per quota round, after the fast solve stopped short (section 6.4).</summary>
     public const int RobustSolveIterations = 150;
+
+    /// <summary>Most iterations of the fallback solve per year, over all its quota rounds (section 6.4).</summary>
+    public const int RobustSolveIterationsPerYear = 600;
 
     /// <summary>Most rounds of quota fills per year (section 5.3).</summary>
     public const int MaxQuotaRounds = 40;

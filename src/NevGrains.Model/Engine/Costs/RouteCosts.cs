@@ -90,7 +90,7 @@ internal static class RouteCosts
         var book = run.Inputs.ReferenceTariffs;
         if (ReferenceEquals(book, run.Inputs.Tariffs) || cell.Plans[r].HasQuota || cell.KitPlans[r].HasQuota)
         {
-            return cell.Landed[r] - cell.Extra[r];
+            return cell.LandedWithoutExtras(r, cell.Duty[r]);
         }
         var brand = run.Compiled.Brands[cell.Brand];
         var plant = cell.Plants[r];
@@ -98,10 +98,10 @@ internal static class RouteCosts
         var plan = book.Plan(brand, plant, run.Compiled.Markets[cell.Market], cell.Powertrain, y);
         if (kitPlan.HasQuota || plan.HasQuota)
         {
-            return cell.Landed[r] - cell.Extra[r];
+            return cell.LandedWithoutExtras(r, cell.Duty[r]);
         }
         var (kitDuty, duty, _) = Duties(cell, r, kitPlan, plan, []);
-        return cell.LandedWith(r, kitDuty + duty) - cell.Extra[r];
+        return cell.LandedWithoutExtras(r, kitDuty + duty);
     }
 
     /// <summary>Route <paramref name="r"/>'s kit duty and import duty under the given plans, its customs value carrying that kit duty.</summary>

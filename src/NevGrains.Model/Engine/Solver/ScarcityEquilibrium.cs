@@ -27,6 +27,9 @@ internal sealed class ScarcityEquilibrium(RunState run)
     public SolveOutcome Solve(int y, CancellationToken cancellationToken = default)
     {
         var iterations = 0;
+        // The fallback's budget for the year; each quota round's fallback also stays within solver.maxIterations (a caller who lowered
+        // it asked for a bounded solve). A quota round's fresh duties can unstick it, so each round may run it again.
+        var fallbackLeft = Math.Min(ModelConstants.RobustSolveIterationsPerYear, _c.MaxIterations);
         var outcome = new SolveOutcome(SolverExit.Converged, 0, 0);
         run.Quotas.BeginYear();
         for (var round = 0; round < ModelConstants.MaxQuotaRounds; round++)
@@ -34,11 +37,12 @@ internal sealed class ScarcityEquilibrium(RunState run)
             // Later rounds start from the last round's rents, which are close: only the last smoothing stage is needed.
             outcome = SolveRents(y, _c.MaxIterations - iterations, warm: round > 0 || y > 1);
             iterations += outcome.Iterations;
-            if (outcome.Exit != SolverExit.Converged)
+            if (outcome.Exit != SolverExit.Converged && fallbackLeft > 0)
             {
-                // At most solver.maxIterations too: a caller who lowered it asked for a bounded solve.
-                outcome = SolveRentsRobustly(y, Math.Min(ModelConstants.RobustSolveIterations, _c.MaxIterations), cancellationToken);
-                iterations += outcome.Iterations;
+                var fallback = SolveRentsRobustly(y, Math.Min(fallbackLeft, ModelConstants.RobustSolveIterations), outcome.Residual, cancellationToken);
+                fallbackLeft -= fallback.Iterations;
+                iterations += fallback.Iterations;
+                outcome = fallback.Residual <= outcome.Residual ? fallback : outcome with { Iterations = fallback.Iterations };
             }
             if (!run.Quotas.Any)
             {
@@ -170,8 +174,10 @@ internal sealed class ScarcityEquilibrium(RunState run)
     /// (one evaluation per constraint, so it also holds what the analytic one leaves out: rivals' and competitors' responses to a
     /// brand's prices), and rows of overloaded constraints solved for log(load) = log(capacity), which a load falling like a power of
     /// its rent meets in a few steps where the linear row crawls. Slower per iteration, run only when the fast solve failed.
+    /// A quota round gets at most <see cref="ModelConstants.RobustSolveIterations"/> of them, a year <see cref="ModelConstants.RobustSolveIterationsPerYear"/>.
     /// </summary>
-    private SolveOutcome SolveRentsRobustly(int y, int budget, CancellationToken cancellationToken)
+    /// <param name="fastResidual">Where the fast solve stopped: if the fallback ends further from the solution, the rents go back there.</param>
+    private SolveOutcome SolveRentsRobustly(int y, int budget, double fastResidual, CancellationToken cancellationToken)
     {
         var tau = ModelConstants.SmoothingStagesUsd[^1];
         var constraints = run.Networks.SelectMany(n => n.Constraints).ToArray();
@@ -179,6 +185,21 @@ internal sealed class ScarcityEquilibrium(RunState run)
         {
             return new SolveOutcome(SolverExit.Converged, 0, 0);
         }
+        var fastRents = constraints.Select(c => c.Rent).ToArray();
+        var outcome = SolveFromCurrentRents(y, tau, constraints, budget, cancellationToken);
+        if (outcome.Exit != SolverExit.Converged && outcome.Residual > fastResidual)
+        {
+            for (var t = 0; t < constraints.Length; t++)
+            {
+                constraints[t].Rent = fastRents[t];
+            }
+            Evaluate(y, tau);
+        }
+        return outcome;
+    }
+
+    private SolveOutcome SolveFromCurrentRents(int y, double tau, SupplyConstraint[] constraints, int budget, CancellationToken cancellationToken)
+    {
         var merit = Evaluate(y, tau);
         var starts = new double[constraints.Length];
         var step = new double[constraints.Length];

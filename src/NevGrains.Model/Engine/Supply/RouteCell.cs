@@ -172,6 +172,9 @@ internal sealed class RouteCell
     /// <summary>The landed cost route <paramref name="r"/> would have with <paramref name="duty"/> in place of its own.</summary>
     public double LandedWith(int r, double duty) => UnitCost[r] + Freight[r] + duty + Extra[r] + CostCredit;
 
+    /// <summary>The landed cost with another duty and without the per-car export-licence cost (which only levers set).</summary>
+    public double LandedWithoutExtras(int r, double duty) => UnitCost[r] + Freight[r] + duty + CostCredit;
+
     public void ClearUnits()
     {
         Array.Clear(Units);
