@@ -168,7 +168,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
         // Every market a brand sells in, and half the time one it enters during the projection (an offer new to a market is priced
         // against the trade rules without levers). The strict effect of a licence cost on a new offer's price is LeverTests'.
         var cells = compiled.Dataset.Brands.SelectMany(b => b.Markets.Select(m => (Brand: b.Id, m.Market))).ToArray();
-        var projected = ScenarioEngine.Run(compiled, Scenario.Base());
+        var projected = ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken);
         var entrants = compiled.Dataset.Brands
             .SelectMany(b => b.Markets.Where(m => m.Sales.Sum(s => s.Units.Value) == 0).Select(m => (Brand: b.Id, m.Market)))
             .Where(c => Years.Any(y => projected.Cell(c.Brand, c.Market, y)?.Units > 0)).ToArray();
