@@ -76,13 +76,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
             return outcome;
         }
         // A warm start too far from the solution for the sharp last stage: start again and go through every stage.
-        for (var n = 0; n < run.Networks.Length; n++)
-        {
-            for (var t = 0; t < initial[n].Length; t++)
-            {
-                run.Networks[n].Constraints[t].Rent = initial[n][t];
-            }
-        }
+        SetRents(initial);
         var again = SolveRents(y, budget - outcome.Iterations, ModelConstants.SmoothingStagesUsd);
         return again with { Iterations = again.Iterations + outcome.Iterations };
     }
@@ -141,13 +135,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                 }, ref merit);
                 if (!accepted)
                 {
-                    for (var n = 0; n < run.Networks.Length; n++)
-                    {
-                        for (var t = 0; t < run.Networks[n].Constraints.Count; t++)
-                        {
-                            run.Networks[n].Constraints[t].Rent = starts[n][t];
-                        }
-                    }
+                    SetRents(starts);
                     // Newton found no descent (a kink: rents at their cap, a subsidy price limit). Each constraint's load falls as its
                     // own rent rises, so a sweep of bracketed one-dimensional solves always makes progress; then Newton resumes. The
                     // loads still hold the last rejected trial's, so the residual to beat is measured by the sweep at the restored rents.
@@ -256,6 +244,18 @@ internal sealed class ScarcityEquilibrium(RunState run)
                     var stalled = MaxResidual();
                     return new SolveOutcome(stalled <= _c.Tolerance ? SolverExit.Converged : SolverExit.Stalled, iterations, stalled);
                 }
+            }
+        }
+    }
+
+    /// <summary>Sets every brand's rents (indexed as the networks' constraints).</summary>
+    private void SetRents(double[][] rents)
+    {
+        for (var n = 0; n < run.Networks.Length; n++)
+        {
+            for (var t = 0; t < rents[n].Length; t++)
+            {
+                run.Networks[n].Constraints[t].Rent = rents[n][t];
             }
         }
     }
