@@ -12,29 +12,39 @@ public enum ComputeClass
     /// <summary>RunScenario, CompareScenario, ExplainScenario, market and brand queries: served ahead of bulk work.</summary>
     Interactive,
 
-    /// <summary>Batch, sweep, Monte Carlo and sensitivity items: served when no interactive run waits.</summary>
+    /// <summary>Batch, sweep, Monte Carlo and sensitivity items: served when no interactive run needs the cores, paused while one does.</summary>
     Bulk,
 }
 
-/// <summary>A moment's view of the gate, for metrics, admin status and tests.</summary>
-public readonly record struct ComputeLoad(int Slots, int RunningInteractive, int RunningBulk, int QueuedInteractive, int QueuedBulk, long Admitted)
+/// <summary>
+/// A moment's view of the gate, for metrics, admin status and tests. <see cref="RunningBulk"/> counts the bulk runs computing,
+/// <see cref="PausedBulk"/> those started but paused at a yield point for interactive runs.
+/// </summary>
+public readonly record struct ComputeLoad(int Slots, int RunningInteractive, int RunningBulk, int QueuedInteractive, int QueuedBulk, long Admitted,
+    int PausedBulk = 0)
 {
-    public bool Idle => RunningInteractive + RunningBulk + QueuedInteractive + QueuedBulk == 0;
+    public bool Idle => RunningInteractive + RunningBulk + PausedBulk + QueuedInteractive + QueuedBulk == 0;
 }
 
 /// <summary>
-/// Per silo: admits model runs, one per slot (a core by default). A freed slot goes to a waiting interactive run first, then to
-/// bulk work; within each class callers take turns (round robin over the callers with work waiting, first come first served
-/// within a caller). So a caller who queues thousands of runs delays another caller's interactive run by at most the runs
-/// already going, never by his queue. Every unit of work is one scenario run, so no one holds a slot for long.
+/// Per silo: admits model runs, as many at once as it has slots (one per core by default). Interactive runs never wait for bulk
+/// work: one is admitted whenever fewer interactive runs than slots are going, and as many bulk runs as it needs cores pause at
+/// their next <see cref="YieldPoint"/> (a fraction of a millisecond away) until it ends. Bulk work gets the slots interactive
+/// runs leave: paused runs resume first, then queued ones start. Within each class callers take turns (round robin over the
+/// callers with work waiting, first come first served within a caller). So a caller who queues thousands of runs delays another
+/// caller's interactive run by a yield point, never by his runs or his queue.
 /// </summary>
+/// <remarks>
+/// A paused bulk run blocks its thread-pool thread (the model is synchronous); at most <see cref="Slots"/> do at once, and
+/// the gate raises the thread pool's minimum so the runs that go on never wait for the pool to grow.
+/// </remarks>
 public sealed class ComputeGate
 {
     private readonly Lock _lock = new();
     private readonly FairQueue _interactive = new();
     private readonly FairQueue _bulk = new();
     private readonly int[] _running = new int[2];
-    private int _free;
+    private readonly LinkedList<PausedRun> _paused = new();
     private long _admitted;
     private readonly Dictionary<string, long> _admittedBy = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,12 +53,15 @@ public sealed class ComputeGate
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
-        Slots = _free = options.Value.EffectiveSlots;
+        Slots = options.Value.EffectiveSlots;
+        ReserveThreads();
         var meter = meters.Create("NevGrains"); // the meter every host exports (TelemetrySetup.SourceName)
         meter.CreateObservableGauge("nevgrains.compute.running", () => Measure(l => (l.RunningInteractive, l.RunningBulk)), "{run}",
             "Model runs going on this silo, by class");
         meter.CreateObservableGauge("nevgrains.compute.queued", () => Measure(l => (l.QueuedInteractive, l.QueuedBulk)), "{run}",
             "Model runs waiting for a slot on this silo, by class");
+        meter.CreateObservableGauge("nevgrains.compute.paused", () => Load.PausedBulk, "{run}",
+            "Bulk model runs paused at a yield point on this silo while interactive runs use the cores");
     }
 
     public int Slots { get; }
@@ -64,7 +77,21 @@ public sealed class ComputeGate
         }
     }
 
-    private ComputeLoad LoadNow() => new(Slots, _running[0], _running[1], _interactive.Count, _bulk.Count, _admitted);
+    private ComputeLoad LoadNow() => new(Slots, _running[0], _running[1], _interactive.Count, _bulk.Count, _admitted, _paused.Count);
+
+    /// <summary>
+    /// Raises the thread pool's minimum so that <see cref="Slots"/> paused runs plus the runs, grain turns and gRPC calls going on
+    /// beside them get threads at once (the pool otherwise adds a thread only every half second or so once it is saturated).
+    /// </summary>
+    private void ReserveThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        var wanted = Environment.ProcessorCount + 2 * Slots;
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, completionPorts);
+        }
+    }
 
     /// <summary>How many runs of <paramref name="caller"/>'s this gate has admitted since the silo started.</summary>
     public long AdmittedOf(string caller)
@@ -89,7 +116,17 @@ public sealed class ComputeGate
         try
         {
             // Off the grain scheduler: a cancellation (an always-interleaving call) can reach the activation while this runs.
-            return await Task.Run(() => work(cancellationToken), cancellationToken);
+            return await Task.Run(() =>
+            {
+                if (kind == ComputeClass.Interactive)
+                {
+                    return work(cancellationToken);
+                }
+                using (YieldPoint.Install(() => GiveWayToInteractive(cancellationToken)))
+                {
+                    return work(cancellationToken);
+                }
+            }, cancellationToken);
         }
         finally
         {
@@ -135,17 +172,17 @@ public sealed class ComputeGate
         }
     }
 
-    /// <summary>Takes a free slot (null), or queues a waiter whose task completes when a slot is handed to it.</summary>
+    /// <summary>Takes a slot at once (null), or queues a waiter whose task completes when a slot is handed to it.</summary>
     private Waiter? Enter(ComputeClass kind, string caller, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Waiter waiter;
         lock (_lock)
         {
-            if (_free > 0) // a free slot means nobody waits: a released slot goes straight to the next waiter
+            if (Queue(kind).Count == 0 && HasRoomFor(kind)) // a queue of the class means its waiters go first
             {
-                _free--;
                 Admit(kind, caller);
+                Signal();
                 return null;
             }
             waiter = new Waiter(kind, caller);
@@ -156,23 +193,95 @@ public sealed class ComputeGate
         return waiter;
     }
 
+    /// <summary>Interactive runs count only against each other; bulk runs, running or paused, take what is left.</summary>
+    private bool HasRoomFor(ComputeClass kind) => kind == ComputeClass.Interactive
+        ? _running[0] < Slots
+        : _running[0] + _running[1] + _paused.Count < Slots;
+
     private void Release(ComputeClass kind)
     {
-        Waiter? next;
+        List<TaskCompletionSource> admitted;
+        List<PausedRun> resumed;
         lock (_lock)
         {
             _running[(int)kind]--;
-            if (_interactive.TryTake(out next) || _bulk.TryTake(out next))
-            {
-                Admit(next.Kind, next.Caller);
-            }
-            else
-            {
-                _free++;
-            }
+            (admitted, resumed) = HandOutSlots();
             Signal();
         }
-        next?.Admitted.TrySetResult();
+        WakeUp(admitted, resumed);
+    }
+
+    /// <summary>
+    /// Called by a bulk run at each yield point: while interactive runs need its core, it pauses here (blocking its thread) and
+    /// goes on once one ends. A cancelled call stops waiting and ends the run.
+    /// </summary>
+    private void GiveWayToInteractive(CancellationToken cancellationToken)
+    {
+        PausedRun paused;
+        lock (_lock)
+        {
+            if (_running[0] + _running[1] <= Slots)
+            {
+                return;
+            }
+            _running[1]--;
+            paused = new PausedRun();
+            paused.Node = _paused.AddLast(paused);
+            Signal();
+        }
+        try
+        {
+            paused.Resume.Task.Wait(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_lock)
+            {
+                if (paused.Node.List is not null) // not resumed meanwhile: count it as running again, so Release balances
+                {
+                    _paused.Remove(paused.Node);
+                    _running[1]++;
+                    Signal();
+                }
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Under the lock: who gets the slots free now, in order (waiting interactive runs, paused bulk runs, queued bulk runs).</summary>
+    private (List<TaskCompletionSource> Admitted, List<PausedRun> Resumed) HandOutSlots()
+    {
+        var admitted = new List<TaskCompletionSource>();
+        var resumed = new List<PausedRun>();
+        while (HasRoomFor(ComputeClass.Interactive) && _interactive.TryTake(out var next))
+        {
+            Admit(next.Kind, next.Caller);
+            admitted.Add(next.Admitted);
+        }
+        while (_paused.First is { } first && _running[0] + _running[1] < Slots)
+        {
+            _paused.RemoveFirst();
+            _running[1]++;
+            resumed.Add(first.Value);
+        }
+        while (HasRoomFor(ComputeClass.Bulk) && _bulk.TryTake(out var next))
+        {
+            Admit(next.Kind, next.Caller);
+            admitted.Add(next.Admitted);
+        }
+        return (admitted, resumed);
+    }
+
+    private static void WakeUp(List<TaskCompletionSource> admitted, List<PausedRun> resumed)
+    {
+        foreach (var run in resumed)
+        {
+            run.Resume.TrySetResult();
+        }
+        foreach (var waiter in admitted)
+        {
+            waiter.TrySetResult();
+        }
     }
 
     private void Abandon(Waiter waiter)
@@ -209,6 +318,13 @@ public sealed class ComputeGate
         var (interactive, bulk) = pick(Load);
         yield return new Measurement<int>(interactive, new KeyValuePair<string, object?>("class", "interactive"));
         yield return new Measurement<int>(bulk, new KeyValuePair<string, object?>("class", "bulk"));
+    }
+
+    /// <summary>A bulk run paused at a yield point; set once it may go on.</summary>
+    private sealed class PausedRun
+    {
+        public TaskCompletionSource Resume { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public LinkedListNode<PausedRun> Node { get; set; } = null!;
     }
 
     private sealed class Waiter(ComputeClass kind, string caller)

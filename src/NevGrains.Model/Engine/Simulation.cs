@@ -18,7 +18,10 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
 {
     private readonly RunState _run = new(inputs, growthOffset);
 
-    /// <summary>Runs every year; a cancelled token stops it between years (a year is a few milliseconds) and inside a year's fallback solve.</summary>
+    /// <summary>
+    /// Runs every year; a cancelled token stops it between years (a year is a few milliseconds) and inside a year's fallback solve.
+    /// The years and the solve's iterations are <see cref="YieldPoint"/>s.
+    /// </summary>
     public ScenarioResult Execute(string scenarioName, CancellationToken cancellationToken = default)
     {
         var results = new ResultCollector(_run);
@@ -28,6 +31,7 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
         for (var y = 1; y < _run.Years; y++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            YieldPoint.Reach();
             foreach (var market in _run.Markets)
             {
                 Diffusion.Advance(_run, market, y);

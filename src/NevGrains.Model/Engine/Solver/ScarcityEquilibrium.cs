@@ -112,6 +112,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                     return new SolveOutcome(SolverExit.IterationLimit, iterations, residual);
                 }
                 iterations++;
+                YieldPoint.Reach();
                 for (var n = 0; n < run.Networks.Length; n++)
                 {
                     var network = run.Networks[n];
@@ -206,6 +207,7 @@ internal sealed class ScarcityEquilibrium(RunState run)
                 return new SolveOutcome(SolverExit.IterationLimit, iterations, residual);
             }
             cancellationToken.ThrowIfCancellationRequested();
+            YieldPoint.Reach();
             iterations++;
             for (var t = 0; t < constraints.Length; t++)
             {
