@@ -11,13 +11,28 @@ namespace NevGrains.Grains.Scenarios;
 /// <summary>
 /// Per silo: the base run (no levers) of each dataset version, horizon and parameter set in use. A comparison pairs a scenario with
 /// its base, and the base is the same for every scenario with that horizon and those parameters, so it is run once, not per call.
+/// A run that fails is forgotten, so the next asker runs it again instead of getting the same failure for as long as it is cached.
 /// </summary>
-public sealed class BaseRunCache(ComputeGate gate)
+public sealed class BaseRunCache
 {
     private const int MaxEntries = 32;
 
     private readonly ConcurrentDictionary<string, Lazy<Task<ScenarioResult>>> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
+    private readonly ComputeGate _gate;
+    private readonly Func<CompiledBaseline, Scenario, ScenarioResult> _run;
+
+    public BaseRunCache(ComputeGate gate)
+        : this(gate, static (compiled, scenario) => ScenarioEngine.Run(compiled, scenario))
+    {
+    }
+
+    /// <summary>Tests put a run that fails on demand in place of the engine.</summary>
+    internal BaseRunCache(ComputeGate gate, Func<CompiledBaseline, Scenario, ScenarioResult> run)
+    {
+        _gate = gate;
+        _run = run;
+    }
 
     /// <summary>
     /// The base of <paramref name="scenario"/> (validated against <paramref name="compiled"/>), run at the compute gate in the first
@@ -31,11 +46,28 @@ public sealed class BaseRunCache(ComputeGate gate)
         {
             _order.Enqueue(key);
             var baseScenario = Scenario.Base(horizon) with { Parameters = scenario.Parameters };
-            return new Lazy<Task<ScenarioResult>>(() => gate.Run(ComputeClass.Interactive, CallerOnCall.Current,
-                _ => ScenarioEngine.Run(compiled, baseScenario), CancellationToken.None));
+            Lazy<Task<ScenarioResult>>? entry = null;
+            entry = new Lazy<Task<ScenarioResult>>(() => RunForgettingFailure(key, baseScenario, compiled, entry!));
+            return entry;
         });
         Evict();
         return lazy.Value;
+    }
+
+    private async Task<ScenarioResult> RunForgettingFailure(
+        string key, Scenario baseScenario, CompiledBaseline compiled, Lazy<Task<ScenarioResult>> entry)
+    {
+        try
+        {
+            return await _gate.Run(ComputeClass.Interactive, CallerOnCall.Current,
+                _ => _run(compiled, baseScenario), CancellationToken.None);
+        }
+        catch
+        {
+            // Only this entry: a newer run under the same key may already have replaced it.
+            _runs.TryRemove(new KeyValuePair<string, Lazy<Task<ScenarioResult>>>(key, entry));
+            throw;
+        }
     }
 
     private void Evict()
