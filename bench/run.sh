@@ -105,7 +105,7 @@ if [ "$STREAM" -gt 0 ]; then
       }
       for (p in lo) printf "| %s | %.0f | %.0f | %.0f | < 50 MB |\n", p, lo[p], hi[p], hi[p] - lo[p]
     }' "$OUT/rss.txt" | sort)
-  rss_table="| process | RSS min, second half (MB) | RSS max, second half (MB) | max - min (MB) | goal |
+  rss_table="| process | RSS min, second half (MB) | RSS max, second half (MB) | max - min, second half (MB) | goal |
 | --- | ---: | ---: | ---: | --- |
 $rss_table"
   rss_section="$STREAM scenarios submitted and streamed back to one client through the local cluster's gateway in ${total} s

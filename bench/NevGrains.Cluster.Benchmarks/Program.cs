@@ -34,6 +34,8 @@ var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 // Orleans' thread-pool stall warnings on a saturated 2-core machine are expected here and would bury the figures.
 builder.Logging.AddFilter("Orleans", LogLevel.Error);
+// Logs go to stderr: bench/run.sh copies stdout (the figures) into docs/benchmarks.md.
+builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseOrleans(silo => silo.ConfigureNevGrains(new NevGrainsOptions { SiloPort = 21111, GatewayPort = 31000 }));
 using var host = builder.Build();
 await host.StartAsync();
