@@ -524,6 +524,8 @@ internal sealed class ScarcityEquilibrium(RunState run)
         var mean = new double[n];       // Σ_r a'(r,u) w_r: d opportunity cost / d rent(u)
         var load = new double[n];       // Σ_r a(r,t) w_r
         var demandSlope = new double[n];
+        var rows = new int[n];
+        var columns = new int[n];
         var brand = network.Brand;
         foreach (var cell in network.Cells)
         {
@@ -562,14 +564,12 @@ internal sealed class ScarcityEquilibrium(RunState run)
                     }
                 }
             }
-            // ... + (D/τ) load(t) mean(u)
-            for (var t = 0; t < n; t++)
+            // ... + (D/τ) load(t) mean(u), over the few rents the cell's routes draw on (adding the zeros would change nothing).
+            var loaded = NonZero(load, rows);
+            var meanTerms = NonZero(mean, columns);
+            foreach (var t in loaded)
             {
-                if (load[t] == 0)
-                {
-                    continue;
-                }
-                for (var u = 0; u < n; u++)
+                foreach (var u in meanTerms)
                 {
                     jacobian[t, u] += cell.Demand / tau * load[t] * mean[u];
                 }
@@ -603,19 +603,30 @@ internal sealed class ScarcityEquilibrium(RunState run)
                     }
                 }
             }
-            for (var t = 0; t < n; t++)
+            var slopes = NonZero(demandSlope, columns);
+            foreach (var t in loaded)
             {
-                if (load[t] == 0)
-                {
-                    continue;
-                }
-                for (var u = 0; u < n; u++)
+                foreach (var u in slopes)
                 {
                     jacobian[t, u] += load[t] * demandSlope[u];
                 }
             }
         }
         return jacobian;
+    }
+
+    /// <summary>The indices of the non-zero entries of <paramref name="values"/>, in order, written into <paramref name="into"/>.</summary>
+    private static ReadOnlySpan<int> NonZero(double[] values, int[] into)
+    {
+        var count = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] != 0)
+            {
+                into[count++] = i;
+            }
+        }
+        return into.AsSpan(0, count);
     }
 
     /// <summary>

@@ -408,11 +408,11 @@ internal static class RouteAllocator
                 _cost[r] = EffectiveCost(r, mu);
                 min = Math.Min(min, _cost[r]);
             }
-            var unserved = Math.Exp(-(problem.CellRevenue[c] - min) / tau);
+            var unserved = SoftminWeight.Exp(-(problem.CellRevenue[c] - min) / tau);
             var sum = unserved;
             for (var r = start; r < end; r++)
             {
-                var weight = Math.Exp(-(_cost[r] - min) / tau);
+                var weight = SoftminWeight.Exp(-(_cost[r] - min) / tau);
                 sum += weight;
                 if (withShares)
                 {
@@ -427,7 +427,7 @@ internal static class RouteAllocator
                     Share[r] /= sum;
                 }
             }
-            return min - tau * Math.Log(sum);
+            return min - tau * SoftminWeight.Log(sum);
         }
 
         public double Evaluate(double[] mu, double tau, bool withHessian)

@@ -37,14 +37,14 @@ internal static class RouteChoice
         var sum = 0.0;
         for (var r = 0; r < cell.Plants.Length; r++)
         {
-            cell.Share[r] = cell.Available[r] ? Math.Exp(-(cell.Effective[r] - min) / tau) : 0;
+            cell.Share[r] = cell.Available[r] ? SoftminWeight.Exp(-(cell.Effective[r] - min) / tau) : 0;
             sum += cell.Share[r];
         }
         for (var r = 0; r < cell.Plants.Length; r++)
         {
             cell.Share[r] /= sum;
         }
-        cell.Opportunity = min - tau * Math.Log(sum);
+        cell.Opportunity = min - tau * SoftminWeight.Log(sum);
     }
 
     /// <summary>
@@ -71,9 +71,9 @@ internal static class RouteChoice
         {
             if (cell.Available[r])
             {
-                sum += Math.Exp(-(Math.Max(cell.Landed[r], cell.RequiredCost[r]) - free) / tau);
+                sum += SoftminWeight.Exp(-(Math.Max(cell.Landed[r], cell.RequiredCost[r]) - free) / tau);
             }
         }
-        cell.OpportunityFree = free - tau * Math.Log(sum);
+        cell.OpportunityFree = free - tau * SoftminWeight.Log(sum);
     }
 }
