@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using NevGrains.Model.Data;
+using NevGrains.Model.Engine.Supply;
 using NevGrains.Model.Parameters;
 
 namespace NevGrains.Model.Engine;
@@ -102,7 +105,7 @@ public sealed class CompiledBaseline
     internal TariffBook BaseTariffs => _baseTariffs ??= new TariffBook(this, [], Plants, ModelParameters.Default[ParameterId.OriginLocalContent]);
 
     private TariffBook? _baseTariffs;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int, double), MarketInputs[]> _baseInputs = new();
+    private readonly ConcurrentDictionary<(int, double), MarketInputs[]> _baseInputs = new();
 
     /// <summary>Market inputs of a scenario without levers (read-only once built), cached per horizon and competitor response.</summary>
     internal MarketInputs[] BaseMarketInputs(int years, double competitorResponse) =>
@@ -110,6 +113,34 @@ public sealed class CompiledBaseline
             ? ScenarioInputs.BuildMarkets(this, [], years, ModelParameters.Default.With(ParameterId.CompetitorResponse, competitorResponse))
             : _baseInputs.GetOrAdd((years, competitorResponse), key =>
                 ScenarioInputs.BuildMarkets(this, [], key.Item1, ModelParameters.Default.With(ParameterId.CompetitorResponse, key.Item2)));
+
+    private readonly ConcurrentDictionary<(ModelParameters, int), Lazy<ProductionLines>> _lines = new();
+    private readonly ConditionalWeakTable<double[], ConcurrentDictionary<(ModelParameters, int), Lazy<ProductionLines>>> _drawnLines = new();
+
+    /// <summary>
+    /// The plants' powertrain lines for runs with these parameters, this many years and this market-growth draw (null: none): built once
+    /// by <paramref name="build"/> (the flexible plants' lever-free run, section 6.1) and shared by every run with the same key. Bounded:
+    /// parameter sweeps draw a new set per run, and a draw's lines live as long as its growth offsets.
+    /// </summary>
+    internal ProductionLines LinesFor(ModelParameters parameters, int years, double[]? growthOffset, Func<ProductionLines> build)
+    {
+        var cache = growthOffset is null ? _lines : _drawnLines.GetValue(growthOffset, _ => new());
+        if (cache.Count > 64)
+        {
+            cache.Clear();
+        }
+        var entry = cache.GetOrAdd((parameters, years), _ => new Lazy<ProductionLines>(build, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return entry.Value;
+        }
+        catch
+        {
+            // A failed build is not cached: the next run builds the lines again.
+            cache.TryRemove(new KeyValuePair<(ModelParameters, int), Lazy<ProductionLines>>((parameters, years), entry));
+            throw;
+        }
+    }
 
     /// <summary>True when a car made in <paramref name="country"/> enters market <paramref name="market"/> duty-free as a domestic good.</summary>
     public bool IsDomestic(MarketInfo market, string country) =>

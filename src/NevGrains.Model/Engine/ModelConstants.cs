@@ -27,6 +27,9 @@ internal static class ModelConstants
     /// <summary>The brand's share of the pre-VAT price never falls below this in the floor's denominator (section 4.2).</summary>
     public const double MinimumBrandShareOfPrice = 0.05;
 
+    /// <summary>A plant's powertrain line exists where the lever-free run built at least this many of that powertrain there in the year (section 6.1).</summary>
+    public const double MinimumLineUnits = 1;
+
     /// <summary>Diffusion states stay inside (0, 1) by this much (section 2).</summary>
     public const double AdoptionBound = 1e-6;
 

@@ -44,8 +44,9 @@ internal sealed class Coefficients
 /// <summary>Everything one run works on: the scenario's inputs, the markets' states, each brand's supply network.</summary>
 internal sealed class RunState
 {
-    public RunState(ScenarioInputs inputs, double[]? growthOffset)
+    public RunState(ScenarioInputs inputs, double[]? growthOffset, ProductionLines? lines = null)
     {
+        Lines = lines;
         Inputs = inputs;
         Compiled = inputs.Compiled;
         Parameters = inputs.Parameters;
@@ -88,6 +89,11 @@ internal sealed class RunState
         {
             PlantUnits[i] = new double[Years];
         }
+        PlantLineUnits = new double[inputs.Plants.Length][];
+        for (var i = 0; i < PlantLineUnits.Length; i++)
+        {
+            PlantLineUnits[i] = new double[Years * Powertrains.Count];
+        }
         Quotas = new QuotaLedger(inputs.Tariffs.Quotas);
     }
 
@@ -103,6 +109,10 @@ internal sealed class RunState
     public SupplyNetwork[] Networks { get; }
     /// <summary>[plant][year]: units built.</summary>
     public double[][] PlantUnits { get; }
+    /// <summary>[plant][year · Powertrains.Count + powertrain]: units built per powertrain line.</summary>
+    public double[][] PlantLineUnits { get; }
+    /// <summary>Each plant's split into powertrain lines (section 6.1); null where the plants are flexible (the run that sets the split).</summary>
+    public ProductionLines? Lines { get; }
     public QuotaLedger Quotas { get; }
 
     public IEnumerable<RouteCell> AllCells => Networks.SelectMany(n => n.Cells);

@@ -1,4 +1,5 @@
 using NevGrains.Model.Parameters;
+using NevGrains.Model.Engine.Supply;
 using NevGrains.Model.Results;
 using NevGrains.Model.Scenarios;
 
@@ -28,7 +29,19 @@ public static class ScenarioEngine
         cancellationToken.ThrowIfCancellationRequested();
         var effective = EffectiveParameters(scenario, parameters);
         var inputs = ScenarioInputs.Build(compiled, scenario, effective, compiled.BaseTariffs);
-        return new Simulation(inputs, growthOffset).Execute(scenario.Name, cancellationToken);
+        // Every run, the lever-free one included, splits plants into the powertrain lines of the flexible plants' lever-free equilibrium
+        // (section 6.1), so a lever that changes nothing changes no figure.
+        var lines = compiled.LinesFor(effective, inputs.Years, growthOffset, () => FlexibleLines(compiled, scenario.Horizon, effective, growthOffset));
+        return new Simulation(inputs, growthOffset, lines).Execute(scenario.Name, cancellationToken);
+    }
+
+    // Not cancellable: other runs may be waiting for the same lines, and a lever-free run costs what one scenario costs.
+    private static ProductionLines FlexibleLines(CompiledBaseline compiled, int? horizon, ModelParameters parameters, double[]? growthOffset)
+    {
+        var leverFree = Scenario.Base(horizon);
+        var simulation = new Simulation(ScenarioInputs.Build(compiled, leverFree, parameters, compiled.BaseTariffs), growthOffset);
+        simulation.Execute(leverFree.Name, CancellationToken.None);
+        return simulation.BuiltLines;
     }
 
     /// <summary>The parameters a scenario runs with: the given set (default: the catalog's) with the scenario's overrides.</summary>

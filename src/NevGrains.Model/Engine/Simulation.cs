@@ -5,6 +5,7 @@ using NevGrains.Model.Engine.Demand;
 using NevGrains.Model.Engine.Pricing;
 using NevGrains.Model.Engine.Results;
 using NevGrains.Model.Engine.Solver;
+using NevGrains.Model.Engine.Supply;
 using NevGrains.Model.Results;
 
 namespace NevGrains.Model.Engine;
@@ -14,9 +15,12 @@ namespace NevGrains.Model.Engine;
 /// market and advances diffusion and familiarity, prices the routes, solves the equilibrium of prices, demand and scarce supply,
 /// allocates supply exactly, and records the results.
 /// </summary>
-internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
+internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset, ProductionLines? lines = null)
 {
-    private readonly RunState _run = new(inputs, growthOffset);
+    private readonly RunState _run = new(inputs, growthOffset, lines);
+
+    /// <summary>What each plant built per powertrain in this run; the flexible plants' lever-free run's is every run's split (section 6.1).</summary>
+    public ProductionLines BuiltLines => ProductionLines.From(_run, _run.Compiled.Plants.Length);
 
     /// <summary>
     /// Runs every year; a cancelled token stops it between years (a year is a few milliseconds) and inside a year's fallback solve.
@@ -39,7 +43,7 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset)
             }
             foreach (var network in _run.Networks)
             {
-                network.Prepare(y, _run.Inputs, _run.Compiled, baseYear: false);
+                network.Prepare(y, _run.Inputs, _run.Compiled, _run.Lines, baseYear: false);
             }
             RouteCosts.Compute(_run, y);
             PriceRule.Prepare(_run, y);

@@ -31,6 +31,14 @@ public static class Requests
         Levers = { new Lever { Tariff = new TariffLever { Jurisdiction = "eu", Rate = rate, From = "2026-01-01" } } },
     };
 
+    /// <summary>An extra EU duty on BYD's cars only: its own tariff, which never raises its EU units (docs/model.md, section 12).</summary>
+    public static Scenario BydEuTariff(double rate, string name = "byd-eu-duty")
+    {
+        var scenario = EuTariff(rate, name);
+        scenario.Levers[0].Tariff.Brands.Add("byd");
+        return scenario;
+    }
+
     public static MetricSpec BydEuropeUnits(int year = 2028) => new()
     {
         Name = "byd-eu-units",

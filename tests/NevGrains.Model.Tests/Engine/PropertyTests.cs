@@ -23,10 +23,11 @@ public sealed class PropertyTests(ITestOutputHelper output)
 
     /// <summary>
     /// Second-order effects that move a brand's figures the wrong way by a sliver: the duty per car is a ratio over the brand's
-    /// powertrain mix, which the smoothed split between routes of nearly equal cost moves (+0.8% seen). On the shipped baseline, a
-    /// tariff that lowers a full plant's rent can raise one market's units where the brand sells several powertrains from that plant
-    /// (docs/model.md, section 13; +0.4% seen; the shipped check allows 5%). The wrong-sign answers the issue was about (+15-20%)
-    /// stay far outside. Stores, chargers and the taxed flow of a tariff hold to 1e-4, the equilibrium's smoothing.
+    /// powertrain mix, which the smoothed split between routes of nearly equal cost moves (+0.8% seen); a tariff moves a single
+    /// market's units up by +0.23% at most in 3,632 random worlds. Within a customs union and on the shipped baseline under a binding
+    /// background the checks allow 5x this (docs/model.md, section 13: an ad valorem duty on one member's cheaper cars, +3.0% once; a
+    /// subsidy for locally built cars only, BYD in Thailand +4.8%). The wrong-sign answers the issue was about (+15-20%) stay far
+    /// outside. Stores, chargers and the taxed flow of a tariff hold to 1e-4, the equilibrium's smoothing.
     /// </summary>
     private const double SecondOrder = 1e-2;
 
@@ -65,66 +66,95 @@ public sealed class PropertyTests(ITestOutputHelper output)
         }, iter: Iterations);
     }
 
+    private static readonly Gen<(int, int, double)> OwnTariffCases = Gen.Select(Seeds, Seeds, Gen.Double[0.01, 1.0]);
+
     [Fact]
     public void A_higher_tariff_on_a_brands_china_built_cars_never_raises_them_in_the_lever_territory_in_any_year()
     {
         var lowered = 0;
-        Gen.Select(Seeds, Seeds, Gen.Double[0.01, 1.0]).Sample((dataSeed, leverSeed, rate) =>
+        OwnTariffCases.Sample((dataSeed, leverSeed, rate) =>
         {
-            var compiled = new CompiledBaseline(SyntheticDataset.Random(dataSeed));
-            var random = new Random(leverSeed);
-            // Picks count in the files' order, so a seed names the same case whatever order the engine compiles the data in.
-            var brand = compiled.Dataset.Brands[random.Next(compiled.Dataset.Brands.Length)].Id;
-            var market = compiled.Markets[compiled.MarketIndex[compiled.Dataset.Markets[random.Next(compiled.Dataset.Markets.Length)].Id]];
-            var background = RandomScenarios.Create(compiled, leverSeed);
-            // A tariff quota shared by all importers is an externality: a brand that imports less leaves more of it to everyone, itself
-            // included (docs/model.md, section 5.3). The property is for markets without one.
-            if (HasQuota(compiled.Dataset, market.Id))
-            {
-                return;
-            }
-            // A replace-mode lever on the same jurisdiction would override the tested duty from its date on, leaving only lagged effects
-            // of the years before to compare: keep the background's levers that do not.
-            background = background with { Levers = [.. background.LeverList.Where(l => l is not TariffLever { Mode: TariffMode.Replace })] };
-            var tariff = new TariffLever(market.CustomsUnion ?? market.Id, rate, new DateOnly(random.Next(2026, 2030), 1 + random.Next(12), 1), Brands: [brand]);
-
-            var before = ScenarioEngine.Run(compiled, background);
-            var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(tariff) });
-            if (!Solved(before, after))
-            {
-                return;
-            }
-
-            // The lever taxes the brand's cars of Chinese origin. Summed over the lever's territory (the market, or every member of its
-            // customs union) and over powertrains, the brand never sells more of them there, in any year. Single members and single
-            // powertrains may: with a full plant, the duty (a share of the price) lowers the plant's per-car rent by more than it adds
-            // to a cheaper powertrain, so a member whose sales lean to PHEVs can gain while the territory loses, and buyers may move
-            // to the brand's cars built outside China, which the lever does not tax (docs/model.md, section 13).
-            // Chinese origin is the China-built cars, plus the kit-built cars of the brand's plants outside the territory whose local
-            // content is below the origin threshold (section 5.2): where such a plant exists, the taxed flow is every car the brand
-            // ships into the territory, since the lever raises the duty on both and may move cars from the kit plant's dearer route
-            // to China's (CsCheck_Seed=9X-ssV_nonj1: Thai China-built cars +1.1%, Thai imports -12%).
-            var territory = Territory(compiled, market);
-            var threshold = ModelParameters.Default[ParameterId.OriginLocalContent];
-            var kitsAbroad = compiled.Plants.Where(p => compiled.Brands[p.Brand].Id == brand && p.AssemblyMode != GoodsForm.Cbu && !p.IsInChina
-                && !compiled.Markets.Any(m => territory.Contains(m.Id) && compiled.IsDomestic(m, p.Country))).ToArray();
-            foreach (var year in Years)
-            {
-                var kitOriginAbroad = kitsAbroad.Any(p => p.LocalContent[compiled.YearIndex(year)] < threshold);
-                double Taxed(CellResult c) => kitOriginAbroad ? c.Units * (1 - c.LocallyBuiltShare) : c.ChinaBuiltUnits;
-                var b = before.Cells.Where(c => c.Owner == brand && c.Year == year && territory.Contains(c.Market)).Sum(Taxed);
-                var a = after.Cells.Where(c => c.Owner == brand && c.Year == year && territory.Contains(c.Market)).Sum(Taxed);
-                // 1e-4: the equilibrium's smoothing (docs/model.md, section 6.3), not an allowance for a wrong sign; 4,000 worlds hold it.
-                Assert.True(a <= b * (1 + 1e-4) + 1e-6,
-                    $"{brand}'s {(kitOriginAbroad ? "imports" : "China-built units")} in {market.CustomsUnion ?? market.Id} {year}: {b:0.0} -> {a:0.0} with +{rate:R} from {tariff.From} (data {dataSeed}, levers {leverSeed})");
-            }
-            if (after.CellsOf(brand, market.Id).Sum(c => c.Units) < before.CellsOf(brand, market.Id).Sum(c => c.Units) * (1 - 1e-6))
+            if (CheckOwnTariff(dataSeed, leverSeed, rate))
             {
                 Interlocked.Increment(ref lowered);
             }
         }, iter: Iterations);
         AssertMostlySolved(Iterations);
         Assert.True(lowered > Iterations / 3, $"only {lowered} of {Iterations} tariffs lowered units at all");
+    }
+
+    /// <summary>
+    /// The world where a tariff raised the taxed brand's units in the taxed market most before plants had powertrain lines (docs/model.md,
+    /// sections 6.1 and 13): +26% Thai duty from May 2029 cut the rent of the brand's China plant, full, by more than it added to the
+    /// PHEVs' duty, and its Thai units rose 10% (47,925 -> 52,743 in 2029).
+    /// </summary>
+    [Fact]
+    public void A_tariff_on_a_full_plants_dearer_powertrain_does_not_raise_the_brands_units_in_the_taxed_market() =>
+        OwnTariffCases.Sample((dataSeed, leverSeed, rate) => Assert.True(CheckOwnTariff(dataSeed, leverSeed, rate, perMarket: 1e-4)), iter: 1, seed: "2qnxtgQZYh_4");
+
+    /// <summary>
+    /// One random world and an own tariff on top of random background levers: false where the pair is no test (a quota market, or a
+    /// year that did not converge) or the tariff lowered nothing. <paramref name="perMarket"/> bounds the rise of the brand's units in
+    /// the market the lever names (default: the documented allowance, see <see cref="SecondOrder"/>).
+    /// </summary>
+    private bool CheckOwnTariff(int dataSeed, int leverSeed, double rate, double? perMarket = null)
+    {
+        var compiled = new CompiledBaseline(SyntheticDataset.Random(dataSeed));
+        var random = new Random(leverSeed);
+        // Picks count in the files' order, so a seed names the same case whatever order the engine compiles the data in.
+        var brand = compiled.Dataset.Brands[random.Next(compiled.Dataset.Brands.Length)].Id;
+        var market = compiled.Markets[compiled.MarketIndex[compiled.Dataset.Markets[random.Next(compiled.Dataset.Markets.Length)].Id]];
+        var background = RandomScenarios.Create(compiled, leverSeed);
+        // A tariff quota shared by all importers is an externality: a brand that imports less leaves more of it to everyone, itself
+        // included (docs/model.md, section 5.3). The property is for markets without one.
+        if (HasQuota(compiled.Dataset, market.Id))
+        {
+            return false;
+        }
+        // A replace-mode lever on the same jurisdiction would override the tested duty from its date on, leaving only lagged effects
+        // of the years before to compare: keep the background's levers that do not.
+        background = background with { Levers = [.. background.LeverList.Where(l => l is not TariffLever { Mode: TariffMode.Replace })] };
+        var tariff = new TariffLever(market.CustomsUnion ?? market.Id, rate, new DateOnly(random.Next(2026, 2030), 1 + random.Next(12), 1), Brands: [brand]);
+
+        var before = ScenarioEngine.Run(compiled, background);
+        var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(tariff) });
+        if (!Solved(before, after))
+        {
+            return false;
+        }
+
+        // The lever taxes the brand's cars of Chinese origin. Summed over the lever's territory (the market, or every member of its
+        // customs union) and over powertrains, the brand never sells more of them there, in any year. Buyers may move to the brand's
+        // cars built outside China, which the lever does not tax (docs/model.md, section 13).
+        // Chinese origin is the China-built cars, plus the kit-built cars of the brand's plants outside the territory whose local
+        // content is below the origin threshold (section 5.2): where such a plant exists, the taxed flow is every car the brand
+        // ships into the territory, since the lever raises the duty on both and may move cars from the kit plant's dearer route
+        // to China's (CsCheck_Seed=9X-ssV_nonj1: Thai China-built cars +1.1%, Thai imports -12%).
+        var territory = Territory(compiled, market);
+        var threshold = ModelParameters.Default[ParameterId.OriginLocalContent];
+        var kitsAbroad = compiled.Plants.Where(p => compiled.Brands[p.Brand].Id == brand && p.AssemblyMode != GoodsForm.Cbu && !p.IsInChina
+            && !compiled.Markets.Any(m => territory.Contains(m.Id) && compiled.IsDomestic(m, p.Country))).ToArray();
+        // The brand's units in the named market, all origins and powertrains: full plants are split into powertrain lines (section 6.1),
+        // so a dearer BEV frees BEV capacity, not PHEVs for the taxed market. What is left is second order in a single market (+0.23%
+        // seen in 3,632 worlds) and, in one member of a customs union, an ad valorem duty that adds less per car where the car is
+        // cheaper than the plant's rent falls (+3.0% once, +0.46% otherwise).
+        var allowed = perMarket ?? (market.CustomsUnion is null ? SecondOrder : 5 * SecondOrder);
+        foreach (var year in Years)
+        {
+            var kitOriginAbroad = kitsAbroad.Any(p => p.LocalContent[compiled.YearIndex(year)] < threshold);
+            double Taxed(CellResult c) => kitOriginAbroad ? c.Units * (1 - c.LocallyBuiltShare) : c.ChinaBuiltUnits;
+            var b = before.Cells.Where(c => c.Owner == brand && c.Year == year && territory.Contains(c.Market)).Sum(Taxed);
+            var a = after.Cells.Where(c => c.Owner == brand && c.Year == year && territory.Contains(c.Market)).Sum(Taxed);
+            // 1e-4: the equilibrium's smoothing (docs/model.md, section 6.3), not an allowance for a wrong sign; 4,000 worlds hold it.
+            Assert.True(a <= b * (1 + 1e-4) + 1e-6,
+                $"{brand}'s {(kitOriginAbroad ? "imports" : "China-built units")} in {market.CustomsUnion ?? market.Id} {year}: {b:0.0} -> {a:0.0} with +{rate:R} from {tariff.From} (data {dataSeed}, levers {leverSeed})");
+
+            var unitsBefore = before.Cell(brand, market.Id, year)?.Units ?? 0;
+            var unitsAfter = after.Cell(brand, market.Id, year)?.Units ?? 0;
+            Assert.True(unitsAfter <= unitsBefore * (1 + allowed) + 1e-6,
+                $"{brand} in {market.Id} {year}: {unitsBefore:0.0} -> {unitsAfter:0.0} with +{rate:R} from {tariff.From} (data {dataSeed}, levers {leverSeed})");
+        }
+        return after.CellsOf(brand, market.Id).Sum(c => c.Units) < before.CellsOf(brand, market.Id).Sum(c => c.Units) * (1 - 1e-6);
     }
 
     [Fact]
@@ -188,9 +218,8 @@ public sealed class PropertyTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A cost a lever puts on a brand's cars never raises its units in the market beyond second order: per market and in total units,
-    /// the powertrain-mix effect of a lower rent (see SecondOrder) reaches the shipped data where a second plant serves the market
-    /// (Leapmotor's Spanish plant in rest-europe: +0.4% seen).
+    /// A cost a lever puts on a brand's cars never raises its units in the market beyond second order (see SecondOrder: the shipped
+    /// checks allow 5x it for the local-only subsidy channel of docs/model.md, section 13).
     /// </summary>
     private static void AssertUnitsNotRaised(ScenarioResult before, ScenarioResult after, string brand, string market, int year, string lever)
     {

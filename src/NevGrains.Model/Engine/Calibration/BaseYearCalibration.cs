@@ -37,7 +37,7 @@ internal static class BaseYearCalibration
         }
         foreach (var network in run.Networks)
         {
-            network.Prepare(0, run.Inputs, run.Compiled, baseYear: true);
+            network.Prepare(0, run.Inputs, run.Compiled, lines: null, baseYear: true);
             foreach (var cell in network.Cells)
             {
                 cell.OnSale = cell.Demand > 0 && cell.Available.Any(a => a);

@@ -27,6 +27,7 @@ internal sealed class ResultCollector(RunState run)
             for (var r = 0; r < cell.Plants.Length; r++)
             {
                 run.PlantUnits[cell.Plants[r].Index][y] += cell.Units[r];
+                run.PlantLineUnits[cell.Plants[r].Index][y * Powertrains.Count + (int)cell.Powertrain] += cell.Units[r];
             }
         }
         var distribution = run.Coefficients.Distribution;

@@ -27,7 +27,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
     public List<SupplyConstraint> Constraints { get; } = [];
 
     /// <summary>Sets this year's constraints and each route's terms; rents start from last year's where the constraint persists.</summary>
-    public void Prepare(int y, ScenarioInputs inputs, CompiledBaseline compiled, bool baseYear)
+    public void Prepare(int y, ScenarioInputs inputs, CompiledBaseline compiled, ProductionLines? lines, bool baseYear)
     {
         var previous = Constraints.ToDictionary(c => c.Key, c => c.Rent, StringComparer.Ordinal);
         Constraints.Clear();
@@ -40,22 +40,47 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
                 cell.ClearUnits();
             }
         }
-        var plantConstraint = new Dictionary<int, int>();
-        var brandInfo = compiled.Brands[Brand];
+        // Per plant: its one constraint (a flexible plant), or one per powertrain line with its share of the capacity (section 6.1). A plant
+        // stays flexible where a lever has it build a powertrain the lever-free run did not (a new offer), which has no line to use.
+        var served = new Dictionary<int, bool[]>();
         foreach (var cell in Cells)
         {
             for (var r = 0; r < cell.Plants.Length; r++)
             {
                 var plant = cell.Plants[r];
-                var capacity = inputs.Plants[plant.Index].Capacity[y];
                 // The base year is history: China plants shipped what was sold; plants abroad are set to their 2025 output.
-                cell.Available[r] = capacity > 0 || (baseYear && plant.IsInChina);
-                if (cell.Available[r] && !(baseYear && plant.IsInChina) && !plantConstraint.ContainsKey(plant.Index))
+                cell.Available[r] = inputs.Plants[plant.Index].Capacity[y] > 0 || (baseYear && plant.IsInChina);
+                if (cell.Available[r] && !(baseYear && plant.IsInChina))
                 {
-                    plantConstraint[plant.Index] = Add(new SupplyConstraint($"plant:{plant.Id}", capacity));
+                    if (!served.TryGetValue(plant.Index, out var powertrains))
+                    {
+                        served[plant.Index] = powertrains = new bool[Powertrains.Count];
+                    }
+                    powertrains[(int)cell.Powertrain] = true;
                 }
             }
         }
+        var plantConstraint = new Dictionary<int, int[]>();
+        Span<double> shares = stackalloc double[Powertrains.Count];
+        foreach (var (plantIndex, powertrains) in served.OrderBy(p => p.Key))
+        {
+            var plant = inputs.Plants[plantIndex];
+            var capacity = plant.Capacity[y];
+            var indices = new int[Powertrains.Count];
+            if (!baseYear && lines is not null && lines.TrySplit(plantIndex, y, powertrains, shares))
+            {
+                for (var k = 0; k < Powertrains.Count; k++)
+                {
+                    indices[k] = powertrains[k] ? Add(new SupplyConstraint($"plant:{plant.Id}:{Powertrains.All[k].Code()}", capacity * shares[k])) : -1;
+                }
+            }
+            else
+            {
+                Array.Fill(indices, Add(new SupplyConstraint($"plant:{plant.Id}", capacity)));
+            }
+            plantConstraint[plantIndex] = indices;
+        }
+        var brandInfo = compiled.Brands[Brand];
 
         var caps = new List<(int Index, ExportRestrictionLever Lever, double Share)>();
         if (!baseYear)
@@ -116,7 +141,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
                 var plant = cell.Plants[r];
                 if (plantConstraint.TryGetValue(plant.Index, out var p))
                 {
-                    terms.Add((p, 1));
+                    terms.Add((p[(int)cell.Powertrain], 1));
                 }
                 foreach (var (index, lever, share) in caps)
                 {

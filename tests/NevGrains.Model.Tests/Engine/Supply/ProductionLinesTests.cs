@@ -1,0 +1,57 @@
+using CsCheck;
+using NevGrains.Model.Engine;
+using NevGrains.Model.Results;
+using NevGrains.Model.Scenarios;
+using NevGrains.TestSupport;
+
+namespace NevGrains.Model.Tests.Engine.Supply;
+
+/// <summary>
+/// Plants are split into powertrain lines by the flexible lever-free run (docs/model.md, section 6.1). The base runs on the same
+/// split as every scenario, so what a comparison shows is the levers' effect and nothing of the split.
+/// </summary>
+public sealed class ProductionLinesTests
+{
+    [Fact]
+    public void A_lever_that_changes_nothing_leaves_every_figure_of_the_shipped_base_as_it_is()
+    {
+        var compiled = CompiledBaseline.Shipped;
+        var ct = TestContext.Current.CancellationToken;
+
+        var baseResult = ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: ct);
+        var noOp = ScenarioEngine.Run(compiled, new Scenario("zero-duty", [new TariffLever("br", 0, new DateOnly(2026, 1, 1))]), cancellationToken: ct);
+
+        // Brazil is where a run on flexible plants and one on lines part most (BYD's PHEVs 2027: 89,582 and 89,707).
+        AssertSame(baseResult, noOp);
+    }
+
+    [Fact]
+    public void A_lever_that_changes_nothing_leaves_every_figure_of_a_random_world_as_it_is()
+    {
+        Gen.Select(Gen.Int[1, int.MaxValue], Gen.Int[1, int.MaxValue]).Sample((dataSeed, leverSeed) =>
+        {
+            var compiled = new CompiledBaseline(SyntheticDataset.Random(dataSeed));
+            // Random background levers fill plants; the zero duty on top of them must not move a figure.
+            var background = RandomScenarios.Create(compiled, leverSeed);
+            var market = compiled.Dataset.Markets[new Random(leverSeed).Next(compiled.Dataset.Markets.Length)].Id;
+
+            var before = ScenarioEngine.Run(compiled, background);
+            var after = ScenarioEngine.Run(compiled, background with { Levers = background.LeverList.Add(new TariffLever(market, 0, new DateOnly(2027, 1, 1))) });
+
+            AssertSame(before, after);
+        }, iter: 20);
+    }
+
+    private static void AssertSame(ScenarioResult expected, ScenarioResult actual)
+    {
+        var byKey = actual.Cells.ToDictionary(c => (c.Owner, c.Market, c.Year));
+        Assert.Equal(expected.Cells.Length, actual.Cells.Length);
+        foreach (var cell in expected.Cells)
+        {
+            var other = byKey[(cell.Owner, cell.Market, cell.Year)];
+            Assert.True(cell.BevUnits == other.BevUnits && cell.PhevUnits == other.PhevUnits && cell.OtherUnits == other.OtherUnits
+                && cell.AveragePriceUsd == other.AveragePriceUsd && cell.TariffPaidUsd == other.TariffPaidUsd,
+                $"{cell.Owner} {cell.Market} {cell.Year}: units {cell.Units:R} vs {other.Units:R}, price {cell.AveragePriceUsd:R} vs {other.AveragePriceUsd:R}");
+        }
+    }
+}
