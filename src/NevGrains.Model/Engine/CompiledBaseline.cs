@@ -114,13 +114,15 @@ public sealed class CompiledBaseline
             : _baseInputs.GetOrAdd((years, competitorResponse), key =>
                 ScenarioInputs.BuildMarkets(this, [], key.Item1, ModelParameters.Default.With(ParameterId.CompetitorResponse, key.Item2)));
 
-    private readonly ConcurrentDictionary<(ModelParameters, int), Lazy<ProductionLines>> _lines = new();
-    private readonly ConditionalWeakTable<double[], ConcurrentDictionary<(ModelParameters, int), Lazy<ProductionLines>>> _drawnLines = new();
+    private readonly ConcurrentDictionary<(ModelParameters, int), ProductionLines> _lines = new();
+    private readonly ConditionalWeakTable<double[], ConcurrentDictionary<(ModelParameters, int), ProductionLines>> _drawnLines = new();
 
     /// <summary>
-    /// The plants' powertrain lines for runs with these parameters, this many years and this market-growth draw (null: none): built once
-    /// by <paramref name="build"/> (the flexible plants' lever-free run, section 6.1) and shared by every run with the same key. Bounded:
-    /// parameter sweeps draw a new set per run, and a draw's lines live as long as its growth offsets.
+    /// The plants' powertrain lines for runs with these parameters, this many years and this market-growth draw (null: none): built by
+    /// <paramref name="build"/> (the flexible plants' lever-free run, section 6.1) and shared by every later run with the same key.
+    /// Callers that miss the cache at once each build their own and the first to finish is kept: none waits for another's build, which
+    /// may belong to a bulk run paused for this very caller (Compute/ComputeGate.cs), and a cancelled or failed build caches nothing.
+    /// Bounded: parameter sweeps draw a new set per run, and a draw's lines live as long as its growth offsets.
     /// </summary>
     internal ProductionLines LinesFor(ModelParameters parameters, int years, double[]? growthOffset, Func<ProductionLines> build)
     {
@@ -129,17 +131,7 @@ public sealed class CompiledBaseline
         {
             cache.Clear();
         }
-        var entry = cache.GetOrAdd((parameters, years), _ => new Lazy<ProductionLines>(build, LazyThreadSafetyMode.ExecutionAndPublication));
-        try
-        {
-            return entry.Value;
-        }
-        catch
-        {
-            // A failed build is not cached: the next run builds the lines again.
-            cache.TryRemove(new KeyValuePair<(ModelParameters, int), Lazy<ProductionLines>>((parameters, years), entry));
-            throw;
-        }
+        return cache.TryGetValue((parameters, years), out var lines) ? lines : cache.GetOrAdd((parameters, years), build());
     }
 
     /// <summary>True when a car made in <paramref name="country"/> enters market <paramref name="market"/> duty-free as a domestic good.</summary>

@@ -31,16 +31,17 @@ public static class ScenarioEngine
         var inputs = ScenarioInputs.Build(compiled, scenario, effective, compiled.BaseTariffs);
         // Every run, the lever-free one included, splits plants into the powertrain lines of the flexible plants' lever-free equilibrium
         // (section 6.1), so a lever that changes nothing changes no figure.
-        var lines = compiled.LinesFor(effective, inputs.Years, growthOffset, () => FlexibleLines(compiled, scenario.Horizon, effective, growthOffset));
+        var lines = compiled.LinesFor(effective, inputs.Years, growthOffset,
+            () => FlexibleLines(compiled, scenario.Horizon, effective, growthOffset, cancellationToken));
         return new Simulation(inputs, growthOffset, lines).Execute(scenario.Name, cancellationToken);
     }
 
-    // Not cancellable: other runs may be waiting for the same lines, and a lever-free run costs what one scenario costs.
-    private static ProductionLines FlexibleLines(CompiledBaseline compiled, int? horizon, ModelParameters parameters, double[]? growthOffset)
+    private static ProductionLines FlexibleLines(CompiledBaseline compiled, int? horizon, ModelParameters parameters, double[]? growthOffset,
+        CancellationToken cancellationToken)
     {
         var leverFree = Scenario.Base(horizon);
         var simulation = new Simulation(ScenarioInputs.Build(compiled, leverFree, parameters, compiled.BaseTariffs), growthOffset);
-        simulation.Execute(leverFree.Name, CancellationToken.None);
+        simulation.Execute(leverFree.Name, cancellationToken);
         return simulation.BuiltLines;
     }
 

@@ -1,5 +1,6 @@
 using CsCheck;
 using NevGrains.Model.Engine;
+using NevGrains.Model.Parameters;
 using NevGrains.Model.Results;
 using NevGrains.Model.Scenarios;
 using NevGrains.TestSupport;
@@ -40,6 +41,33 @@ public sealed class ProductionLinesTests
 
             AssertSame(before, after);
         }, iter: 20);
+    }
+
+    [Fact]
+    public async Task A_run_does_not_wait_for_lines_another_run_is_still_building()
+    {
+        // The other run may be a bulk run the compute gate paused for this one (Compute/ComputeGate.cs): waiting for it would deadlock.
+        var compiled = new CompiledBaseline(SyntheticDataset.Random(7));
+        var parameters = ModelParameters.Default.With(ParameterId.CompetitorResponse, 0.3);
+        var simulation = new Simulation(ScenarioInputs.Build(compiled, Scenario.Base(), parameters, compiled.BaseTariffs), null);
+        simulation.Execute("base", TestContext.Current.CancellationToken);
+        var built = simulation.BuiltLines;
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        var slow = Task.Run(() => compiled.LinesFor(parameters, 6, null, () =>
+        {
+            entered.Set();
+            release.Wait(TestContext.Current.CancellationToken);
+            return simulation.BuiltLines;
+        }), TestContext.Current.CancellationToken);
+        entered.Wait(TestContext.Current.CancellationToken);
+
+        var mine = compiled.LinesFor(parameters, 6, null, () => built);
+        release.Set();
+
+        Assert.Same(built, mine);
+        Assert.Same(built, await slow);
     }
 
     private static void AssertSame(ScenarioResult expected, ScenarioResult actual)
