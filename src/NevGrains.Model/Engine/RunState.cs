@@ -89,10 +89,14 @@ internal sealed class RunState
         {
             PlantUnits[i] = new double[Years];
         }
-        PlantLineUnits = new double[inputs.Plants.Length][];
-        for (var i = 0; i < PlantLineUnits.Length; i++)
+        // Only the flexible run sets the split; the runs that use it need not record one.
+        if (lines is null)
         {
-            PlantLineUnits[i] = new double[Years * Powertrains.Count];
+            PlantLineUnits = new double[inputs.Plants.Length][];
+            for (var i = 0; i < PlantLineUnits.Length; i++)
+            {
+                PlantLineUnits[i] = new double[Years * Powertrains.Count];
+            }
         }
         Quotas = new QuotaLedger(inputs.Tariffs.Quotas);
     }
@@ -109,8 +113,8 @@ internal sealed class RunState
     public SupplyNetwork[] Networks { get; }
     /// <summary>[plant][year]: units built.</summary>
     public double[][] PlantUnits { get; }
-    /// <summary>[plant][year · Powertrains.Count + powertrain]: units built per powertrain line.</summary>
-    public double[][] PlantLineUnits { get; }
+    /// <summary>[plant][year · Powertrains.Count + powertrain]: units built per powertrain; null in a run on powertrain lines.</summary>
+    public double[][]? PlantLineUnits { get; }
     /// <summary>Each plant's split into powertrain lines (section 6.1); null where the plants are flexible (the run that sets the split).</summary>
     public ProductionLines? Lines { get; }
     public QuotaLedger Quotas { get; }

@@ -1,5 +1,5 @@
-using NevGrains.Model.Parameters;
 using NevGrains.Model.Engine.Supply;
+using NevGrains.Model.Parameters;
 using NevGrains.Model.Results;
 using NevGrains.Model.Scenarios;
 

@@ -19,7 +19,7 @@ internal sealed class Simulation(ScenarioInputs inputs, double[]? growthOffset, 
 {
     private readonly RunState _run = new(inputs, growthOffset, lines);
 
-    /// <summary>What each plant built per powertrain in this run; the flexible plants' lever-free run's is every run's split (section 6.1).</summary>
+    /// <summary>What each plant built per powertrain in this run on flexible plants; the lever-free one's is every run's split (section 6.1).</summary>
     public ProductionLines BuiltLines => ProductionLines.From(_run, _run.Compiled.Plants.Length);
 
     /// <summary>

@@ -27,7 +27,10 @@ internal sealed class ResultCollector(RunState run)
             for (var r = 0; r < cell.Plants.Length; r++)
             {
                 run.PlantUnits[cell.Plants[r].Index][y] += cell.Units[r];
-                run.PlantLineUnits[cell.Plants[r].Index][y * Powertrains.Count + (int)cell.Powertrain] += cell.Units[r];
+                if (run.PlantLineUnits is { } lineUnits)
+                {
+                    lineUnits[cell.Plants[r].Index][y * Powertrains.Count + (int)cell.Powertrain] += cell.Units[r];
+                }
             }
         }
         var distribution = run.Coefficients.Distribution;

@@ -17,13 +17,14 @@ internal sealed class ProductionLines
 
     public int Years => _units.Length == 0 ? 0 : _units[0].Length / Powertrains.Count;
 
-    /// <summary>The lines <paramref name="run"/> built, once it has run every year.</summary>
+    /// <summary>The lines <paramref name="run"/>, a run on flexible plants, built once it has run every year.</summary>
     public static ProductionLines From(RunState run, int compiledPlants)
     {
+        var lineUnits = run.PlantLineUnits ?? throw new InvalidOperationException("a run on powertrain lines does not record a split");
         var units = new double[compiledPlants][];
         for (var p = 0; p < compiledPlants; p++)
         {
-            units[p] = (double[])run.PlantLineUnits[p].Clone();
+            units[p] = (double[])lineUnits[p].Clone();
         }
         return new ProductionLines(units);
     }
