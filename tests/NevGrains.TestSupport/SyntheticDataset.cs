@@ -52,6 +52,11 @@ public static class SyntheticDataset
         {
             spec = spec with { ChinaCapacityFactor = U(0.5, 1.3) };
         }
+        // Drawn last, so the worlds earlier seeds name keep the rest of their spec.
+        if (random.NextDouble() < 0.3)
+        {
+            spec = spec with { HungarianLocalSubsidyEur = U(500, 6_000) };
+        }
         return Build(spec);
     }
 
@@ -77,6 +82,8 @@ public static class SyntheticDataset
         public double LocalPlantLocalContent { get; init; } = 0.3;
         /// <summary>A Thai duty-free quota (units a year) shared by all importers; null = none.</summary>
         public double? ThaiQuotaUnits { get; init; }
+        /// <summary>A Hungarian BEV subsidy from 2026 for cars built inside the EU only (as Thailand's EV 3.5 for Thai-built cars); null = none.</summary>
+        public double? HungarianLocalSubsidyEur { get; init; }
     }
 
     public static Dataset Build(Spec spec)
@@ -159,7 +166,10 @@ public static class SyntheticDataset
                         new CompetitorOffer(Powertrain.Bev, A(45_000 / fx, currency), A(520, "km"), ResidualShare: A(0.3, "share")),
                     ]),
                 ],
-                union));
+                union,
+                Incentives: spec.MarketIds[m] == "hu" && spec.HungarianLocalSubsidyEur is { } subsidy
+                    ? [new Incentive("hu-local-bev", "Subsidy for EU-built BEVs", [Powertrain.Bev], A(subsidy, "EUR"), new DateOnly(2026, 1, 1), LocalOnly: true)]
+                    : default));
         }
 
         var tariffs = ImmutableArray.CreateBuilder<TariffSchedule>();

@@ -1,4 +1,5 @@
 using NevGrains.Model.Data;
+using NevGrains.Model.Engine.Pricing;
 using NevGrains.Model.Engine.Supply;
 using NevGrains.Model.Scenarios;
 
@@ -6,7 +7,8 @@ namespace NevGrains.Model.Engine.Costs;
 
 /// <summary>
 /// What a car costs the brand on each route in a year (docs/model.md, section 4.1): unit cost, freight, the kit duty a kit plant pays
-/// on its imported share, the destination's import duty for the car's origin, export-licence costs, less the cell's revealed-cost credit.
+/// on its imported share, the destination's import duty for the car's origin, export-licence costs, less local-only subsidies on
+/// locally built cars and the cell's revealed-cost credit.
 /// </summary>
 internal static class RouteCosts
 {
@@ -30,6 +32,7 @@ internal static class RouteCosts
                     var kwh = market.In.BatteryKwh[y, b, k];
                     var brand = run.Compiled.Brands[b];
                     cell.HasQuota = false;
+                    var localSubsidy = LocalSubsidy(run, market, b, k, y, home);
                     for (var r = 0; r < cell.Plants.Length; r++)
                     {
                         var plant = cell.Plants[r];
@@ -50,6 +53,7 @@ internal static class RouteCosts
                         cell.Duty[r] = kitDuty + duty;
                         cell.MinImportPrice[r] = mip;
                         cell.Extra[r] = plant.IsInChina ? RestrictionCost(run, b, info, cell.Powertrain, y) : 0;
+                        cell.LocalSubsidy[r] = cell.Local[r] ? localSubsidy : 0;
                         cell.UpdateLanded(r);
                         cell.HasQuota |= cell.Plans[r].HasQuota || cell.KitPlans[r].HasQuota;
                     }
@@ -110,6 +114,18 @@ internal static class RouteCosts
         var kitDuty = cell.KitCustomsValue[r] > 0 ? kitPlan.Evaluate(cell.KitCustomsValue[r], quotaFill).Duty : 0;
         var (duty, mip) = plan.Evaluate(cell.CustomsValue[r] - cell.KitDuty[r] + kitDuty, quotaFill);
         return (kitDuty, duty, mip);
+    }
+
+    /// <summary>
+    /// Local-only subsidies per locally built car (section 4.4). A price cap is checked at last year's price (the base price in the
+    /// base year), so the route's cost does not depend on the price it sets.
+    /// </summary>
+    private static double LocalSubsidy(RunState run, MarketState market, int b, int k, int y, double homeUsd)
+    {
+        var net = y > 0 && market.NetPrice[b, k] > 0 ? market.NetPrice[b, k]
+            : market.BasePrice[b, k] > 0 ? market.BasePrice[b, k] : homeUsd * market.Info.PriceIndex;
+        var gross = net * (1 + market.In.PurchaseTax[y, k]) * (1 + market.Info.Vat);
+        return ConsumerPrices.Subsidy(run, market, b, k, y, gross, localOnly: true);
     }
 
     private static double Freight(RunState run, int from, int to)

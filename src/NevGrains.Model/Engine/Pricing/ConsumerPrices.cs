@@ -4,7 +4,8 @@ namespace NevGrains.Model.Engine.Pricing;
 
 /// <summary>
 /// What a buyer pays (docs/model.md, section 4.4): the net price plus purchase tax and VAT, less the subsidies the offer qualifies for
-/// (for the part of the year they are in force; local-only subsidies for the locally built share).
+/// (for the part of the year they are in force). Local-only subsidies are not here: the maker receives them per locally built car, as
+/// a credit on that route's landed cost (<see cref="Costs.RouteCosts"/>), and passes them on through its price.
 /// </summary>
 internal static class ConsumerPrices
 {
@@ -22,15 +23,18 @@ internal static class ConsumerPrices
                 }
                 var factor = (1 + inputs.PurchaseTax[y, k]) * (1 + info.Vat);
                 var gross = market.NetPrice[s, k] * factor;
-                var localShare = s < run.Brands ? market.Cells[s, k]?.LocalShare ?? 0 : 1;
-                var subsidy = Subsidy(run, market, s, k, y, gross, localShare);
+                var subsidy = Subsidy(run, market, s, k, y, gross, localOnly: false);
                 market.ConsumerPrice[s, k] = Math.Max(ModelConstants.ConsumerPriceFloorShare * gross, gross - subsidy);
                 market.PriceFactor[s, k] = factor;
             }
         }
     }
 
-    private static double Subsidy(RunState run, MarketState market, int s, int k, int y, double grossUsd, double localShare)
+    /// <summary>
+    /// USD per car of the subsidies alternative <paramref name="s"/>'s offer qualifies for at a gross price, for the part of year
+    /// <paramref name="y"/> they are in force: the local-only ones, or all the others.
+    /// </summary>
+    public static double Subsidy(RunState run, MarketState market, int s, int k, int y, double grossUsd, bool localOnly)
     {
         var info = market.Info;
         var inputs = market.In;
@@ -39,7 +43,8 @@ internal static class ConsumerPrices
         var total = 0.0;
         foreach (var incentive in inputs.Incentives)
         {
-            if (!incentive.Powertrains.Contains(powertrain) || (incentive.ChineseBrandsExcluded && isChineseBrand))
+            if (incentive.LocalOnly != localOnly || !incentive.Powertrains.Contains(powertrain)
+                || (incentive.ChineseBrandsExcluded && isChineseBrand))
             {
                 continue;
             }
@@ -57,7 +62,7 @@ internal static class ConsumerPrices
             {
                 continue;
             }
-            total += incentive.Amount.Value * info.UsdPerLocal * share * (incentive.LocalOnly ? localShare : 1);
+            total += incentive.Amount.Value * info.UsdPerLocal * share;
         }
         return total;
     }

@@ -25,6 +25,7 @@ internal sealed class RouteCell
         MinImportPrice = new double[n];
         Landed = new double[n];
         Extra = new double[n];
+        LocalSubsidy = new double[n];
         Units = new double[n];
         Plans = new DutyPlan[n];
         KitPlans = new DutyPlan[n];
@@ -60,7 +61,12 @@ internal sealed class RouteCell
     public double[] MinImportPrice { get; }
     /// <summary>Per-car costs beyond cost, freight and duty (export licences).</summary>
     public double[] Extra { get; }
-    /// <summary>Cost, freight, duty and extras, less the cell's revealed-cost credit.</summary>
+    /// <summary>
+    /// Local-only subsidies (USD per car) on a route built inside the market's customs territory: the maker receives them, so they are a
+    /// credit on the route's landed cost and reach buyers through the price rule (section 4.4).
+    /// </summary>
+    public double[] LocalSubsidy { get; }
+    /// <summary>Cost, freight, duty and extras, less local-only subsidies and the cell's revealed-cost credit.</summary>
     public double[] Landed { get; }
     /// <summary>The destination's import duty plan per route.</summary>
     public DutyPlan[] Plans { get; }
@@ -149,30 +155,16 @@ internal sealed class RouteCell
         return weight > 0 ? sum / weight : 0;
     }
 
-    /// <summary>Share built inside the market's customs territory: of the units, or of the route shares before allocation.</summary>
-    public double LocalShare
-    {
-        get
-        {
-            var total = Supplied;
-            var weights = total > 0 ? Units : Share;
-            double local = 0, weight = 0;
-            for (var r = 0; r < Plants.Length; r++)
-            {
-                local += Local[r] ? weights[r] : 0;
-                weight += weights[r];
-            }
-            return weight > 0 ? local / weight : 0;
-        }
-    }
-
-    /// <summary>Landed cost from its parts: unit cost, freight, duty, extras and the cell's revealed-cost credit.</summary>
+    /// <summary>Landed cost from its parts: unit cost, freight, duty, extras, local-only subsidies and the cell's revealed-cost credit.</summary>
     public void UpdateLanded(int r) => Landed[r] = LandedWith(r, Duty[r]);
 
     /// <summary>The landed cost route <paramref name="r"/> would have with <paramref name="duty"/> in place of its own.</summary>
-    public double LandedWith(int r, double duty) => UnitCost[r] + Freight[r] + duty + Extra[r] + CostCredit;
+    public double LandedWith(int r, double duty) => UnitCost[r] + Freight[r] + duty + Extra[r] - LocalSubsidy[r] + CostCredit;
 
-    /// <summary>The landed cost with another duty and without the per-car export-licence cost (which only levers set).</summary>
+    /// <summary>
+    /// The landed cost with another duty, without the per-car export-licence cost (which only levers set) and without local-only
+    /// subsidies: an entrant's reference cost, so that a subsidy passes through to its price as it does to an offer already on sale.
+    /// </summary>
     public double LandedWithoutExtras(int r, double duty) => UnitCost[r] + Freight[r] + duty + CostCredit;
 
     public void ClearUnits()

@@ -33,8 +33,7 @@ internal sealed class SupplyNetwork(int brand, List<RouteCell> cells)
         Constraints.Clear();
         if (!baseYear)
         {
-            // Last year's allocation must not leak into this year's solve: until the allocation, a cell's locally built share (which
-            // local-only subsidies follow, section 4.4) is that of the equilibrium's route split.
+            // Last year's allocation must not leak into this year's solve.
             foreach (var cell in Cells)
             {
                 cell.ClearUnits();
