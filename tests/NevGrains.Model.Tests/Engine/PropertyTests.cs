@@ -417,7 +417,7 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var reordered = ScenarioEngine.Run(permuted, scenario);
             if (Solved(original, reordered))
             {
-                AssertSameResults(original, reordered, $"data {dataSeed}, levers {leverSeed}");
+                ResultAssert.Same(original, reordered, Reordering, $"data {dataSeed}, levers {leverSeed}");
             }
         }, iter: Iterations);
         AssertMostlySolved(Iterations);
@@ -432,8 +432,8 @@ public sealed class PropertyTests(ITestOutputHelper output)
             var permuted = new CompiledBaseline(Permute(compiled.Dataset, new Random(seed)));
             var scenario = BindingBackground(compiled, "byd", seed);
 
-            AssertSameResults(ScenarioEngine.Run(compiled, scenario, cancellationToken: TestContext.Current.CancellationToken), ScenarioEngine.Run(permuted, scenario, cancellationToken: TestContext.Current.CancellationToken), $"seed {seed}");
-            AssertSameResults(ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken), ScenarioEngine.Run(permuted, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken), $"base, seed {seed}");
+            ResultAssert.Same(ScenarioEngine.Run(compiled, scenario, cancellationToken: TestContext.Current.CancellationToken), ScenarioEngine.Run(permuted, scenario, cancellationToken: TestContext.Current.CancellationToken), Reordering, $"seed {seed}");
+            ResultAssert.Same(ScenarioEngine.Run(compiled, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken), ScenarioEngine.Run(permuted, Scenario.Base(), cancellationToken: TestContext.Current.CancellationToken), Reordering, $"base, seed {seed}");
         }
     }
 
@@ -496,26 +496,6 @@ public sealed class PropertyTests(ITestOutputHelper output)
 
     private static bool HasQuota(Dataset dataset, string market) =>
         dataset.Tariffs.Any(t => t.Jurisdiction == market && t.Rules.Any(r => r.QuotaUnits is not null || r.QuotaValueUsd is not null));
-
-    private static void AssertSameResults(ScenarioResult expected, ScenarioResult actual, string context)
-    {
-        var byKey = actual.Cells.ToDictionary(c => (c.Owner, c.Market, c.Year));
-        Assert.Equal(expected.Cells.Length, actual.Cells.Length);
-        foreach (var cell in expected.Cells)
-        {
-            var other = byKey[(cell.Owner, cell.Market, cell.Year)];
-            foreach (var (name, a, b, tolerance) in new[]
-                     {
-                         ("units", cell.Units, other.Units, Reordering), ("bev", cell.BevUnits, other.BevUnits, Reordering),
-                         ("price", cell.AveragePriceUsd, other.AveragePriceUsd, Reordering),
-                         ("margin", cell.GrossMarginUsd, other.GrossMarginUsd, Reordering), ("tariff", cell.TariffPaidUsd, other.TariffPaidUsd, Reordering),
-                     })
-            {
-                Assert.True(Math.Abs(a - b) <= tolerance * Math.Max(Math.Abs(a), Math.Abs(b)) + 1e-6,
-                    $"{cell.Owner} {cell.Market} {cell.Year} {name}: {a:R} vs {b:R} after reordering ({context})");
-            }
-        }
-    }
 
     /// <summary>The same world in another order: markets, brands, their plants and presences, competitors, tariff rules, freight lanes.</summary>
     private static Dataset Permute(Dataset dataset, Random random)
