@@ -4,8 +4,8 @@ namespace NevGrains.Model.Engine.Pricing;
 
 /// <summary>
 /// What a buyer pays (docs/model.md, section 4.4): the net price plus purchase tax and VAT, less the subsidies the offer qualifies for
-/// (for the part of the year they are in force). Local-only subsidies are not here: the maker receives them per locally built car, as
-/// a credit on that route's landed cost (<see cref="Costs.RouteCosts"/>), and passes them on through its price.
+/// (for the part of the year they are in force). A brand's local-only subsidies are not here: the maker receives them per locally built
+/// car, as a credit on that route's landed cost (<see cref="Costs.RouteCosts"/>), and passes them on through its price.
 /// </summary>
 internal static class ConsumerPrices
 {
@@ -23,7 +23,9 @@ internal static class ConsumerPrices
                 }
                 var factor = (1 + inputs.PurchaseTax[y, k]) * (1 + info.Vat);
                 var gross = market.NetPrice[s, k] * factor;
-                var subsidy = Subsidy(run, market, s, k, y, gross, localOnly: false);
+                // Competitors have no routes and count as built locally: their buyers get local-only subsidies in full.
+                var subsidy = Subsidy(run, market, s, k, y, gross, localOnly: false)
+                    + (s < run.Brands ? 0 : Subsidy(run, market, s, k, y, gross, localOnly: true));
                 market.ConsumerPrice[s, k] = Math.Max(ModelConstants.ConsumerPriceFloorShare * gross, gross - subsidy);
                 market.PriceFactor[s, k] = factor;
             }
