@@ -16,6 +16,7 @@ internal static class ResultAssert
             foreach (var (name, a, b) in new[]
                      {
                          ("units", cell.Units, other.Units), ("bev", cell.BevUnits, other.BevUnits), ("phev", cell.PhevUnits, other.PhevUnits),
+                         ("other", cell.OtherUnits, other.OtherUnits),
                          ("price", cell.AveragePriceUsd, other.AveragePriceUsd), ("margin", cell.GrossMarginUsd, other.GrossMarginUsd),
                          ("tariff", cell.TariffPaidUsd, other.TariffPaidUsd),
                      })

@@ -86,8 +86,9 @@ internal static class RouteCosts
     /// <summary>
     /// Route <paramref name="r"/>'s landed cost this year under the dataset's trade rules, without the scenario's trade levers: its
     /// tariff levers (the duties of <see cref="ScenarioInputs.ReferenceTariffs"/>) and its export-licence costs (<see cref="RouteCell.Extra"/>,
-    /// which only levers set). Routes under a tariff quota keep the scenario's duty: the two books number their quotas apart, and the
-    /// scenario's fills say nothing about the other book's.
+    /// which only levers set), and without local-only subsidies (<see cref="RouteCell.LocalSubsidy"/>), which pass through at θ. Routes
+    /// under a tariff quota keep the scenario's duty: the two books number their quotas apart, and the scenario's fills say nothing about
+    /// the other book's.
     /// </summary>
     public static double LandedWithoutTradeLevers(RunState run, RouteCell cell, int r, int y)
     {

@@ -68,7 +68,8 @@ internal static class PriceRule
 
     /// <summary>
     /// An offer new to a market: priced as the market prices this brand's cars, with its first year's cheapest landed cost as reference,
-    /// taken under the dataset's trade rules without the scenario's trade levers (tariffs, export-licence costs). The introduction price
+    /// taken under the dataset's trade rules without the scenario's trade levers (tariffs, export-licence costs) and without local-only
+    /// subsidies. The introduction price
     /// is what the brand would ask under the rules in force; a scenario's duty or licence cost then passes through at θ from the first
     /// year, as it does for an offer already on sale. (Taken with the lever, the reference absorbed the cost: the price ignored it, and
     /// fell below the lever-free one as the duty on a cheapening car fell: a higher tariff sold more cars.)
